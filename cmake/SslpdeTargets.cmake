@@ -25,6 +25,10 @@ endfunction()
 
 # deal.II for one target: include paths, definitions and the release library.
 function(sslpde_use_dealii target scope)
+  if(NOT TARGET ${DEAL_II_TARGET_RELEASE})
+    # deal.II's package configuration names its imported targets without defining them.
+    include(${DEAL_II_TARGET_CONFIG})
+  endif()
   target_include_directories(${target} SYSTEM ${scope} ${DEAL_II_INCLUDE_DIRS})
   target_compile_definitions(${target} ${scope} ${DEAL_II_USER_DEFINITIONS} ${DEAL_II_USER_DEFINITIONS_RELEASE})
   target_link_libraries(${target} ${scope} ${DEAL_II_TARGET_RELEASE})

@@ -185,17 +185,21 @@ TEST(TrajectoryFile, ReadsLPSDAReferenceFiles)
           for (const double v : t.fields[0])
             max_abs = std::max(max_abs, std::abs(v));
           EXPECT_GT(max_abs, 0.01);
-          EXPECT_LT(max_abs, 20.0);
+          // The Heat file holds LPSDA's heat-equation field before its Cole-Hopf map: large.
+          EXPECT_LT(max_abs, name == "Heat" ? 1e5 : 20.0);
         }
       const Trajectory first = reader.read("train", 0);
       if (name == "KdV")
         {
+          // The PDE name of files without our metadata comes from the file name.
           EXPECT_EQ(first.pde, "kdv");
           EXPECT_GT(first.length_x, 115.2 - 1e-9);
           EXPECT_LT(first.length_x, 140.8 + 1e-9);
         }
       if (name == "Heat")
-        EXPECT_NEAR(first.length_x, 2 * M_PI, 1e-9);
+        {
+          EXPECT_NEAR(first.length_x, 2 * M_PI, 1e-9);
+        }
     }
 }
 
