@@ -178,10 +178,19 @@ namespace sslpde
       const auto end = text.find("Stacktrace:");
       if (end != std::string::npos)
         text.erase(end);
-      while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '-'))
-        text.pop_back();
-      text.erase(0, text.find_first_not_of(" \n"));
-      return text;
+      // One line: deal.II wraps its messages at fixed widths.
+      std::string flat;
+      for (const char c : text)
+        if (c == '\n' || c == ' ' || c == '\t')
+          {
+            if (!flat.empty() && flat.back() != ' ')
+              flat += ' ';
+          }
+        else
+          flat += c;
+      while (!flat.empty() && (flat.back() == ' ' || flat.back() == '-'))
+        flat.pop_back();
+      return flat;
     }
   } // namespace
 
