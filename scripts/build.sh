@@ -6,6 +6,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SSLPDE_BUILD_DIR:-$root/build}
 jobs=${SSLPDE_JOBS:-$(nproc)}
 
+# Paths relative to the checkout, so a fresh clone elsewhere (CI) reuses the cache.
+export CCACHE_BASEDIR="$root"
 if command -v ccache >/dev/null; then
   # Keep the cache inside what CI's machine keeps between runs, sized for a few full builds.
   ccache --max-size=5G >/dev/null 2>&1 || true
