@@ -1,0 +1,233 @@
+// The view pipeline: per-sample seeding independent of batch position, shapes and layouts,
+// strengths within bounds, plain views, resampled-mode refusals, data without pressure, dtype
+// and (when present) CUDA agreement with the CPU.
+#include "test_support.h"
+
+#include <sslpde/symmetries/augmentation.h>
+
+#include <gtest/gtest.h>
+#include <torch/cuda.h>
+
+#include <cmath>
+
+using namespace sslpde;
+using namespace sslpde::symmetries;
+using namespace sslpde::symmetries::testing;
+
+namespace
+{
+ParameterValues section(const std::vector<std::pair<std::string, std::string>> &overrides = {})
+{
+  auto values = ParameterValues::defaults(declare_augmentation_parameters(), "Symmetries");
+  for (const auto &[k, v] : overrides)
+    values.set(k, v);
+  return values;
+}
+
+SampleBatch batch_1d(std::int64_t B, std::int64_t nt = 20, std::int64_t nx = 64)
+{
+  torch::manual_seed(3);
+  SampleBatch b;
+  const double length = 40;
+  auto x = grid(0, length / nx, nx);
+  b.x = x.view({ 1, nx }).repeat({ B, 1 });
+  b.t = grid(10, 0.5, nt).view({ 1, nt }).repeat({ B, 1 });
+  auto k = torch::randint(1, 4, { B, 1, 1, 1 }, torch::kFloat64);
+  b.u = torch::sin(2 * M_PI * k * x.view({ 1, 1, 1, nx }) / length
+                   + torch::rand({ B, 1, nt, 1 }, torch::kFloat64));
+  b.length_x = torch::full({ B }, length, torch::kFloat64);
+  b.field_names = { "u" };
+  return b;
+}
+
+SampleBatch batch_2d(std::int64_t B, bool with_pressure)
+{
+  torch::manual_seed(5);
+  SampleBatch b;
+  const std::int64_t nt = 6, n = 16, F = with_pressure ? 4 : 3;
+  b.u = torch::rand({ B, F, nt, n, n }, torch::kFloat64);
+  b.t = grid(18, 1.5, nt).view({ 1, nt }).repeat({ B, 1 });
+  b.x = grid(1, 2, n).view({ 1, n }).repeat({ B, 1 });
+  b.y = b.x.clone();
+  b.length_x = torch::full({ B }, 32.0, torch::kFloat64);
+  b.length_y = b.length_x.clone();
+  b.field_names = { "u", "vx", "vy" };
+  if (with_pressure)
+    b.field_names.push_back("p");
+  return b;
+}
+
+SampleBatch select(const SampleBatch &b, const std::vector<std::int64_t> &rows)
+{
+  auto index = torch::tensor(rows, torch::kInt64);
+  SampleBatch s = b;
+  s.u = b.u.index_select(0, index);
+  s.t = b.t.index_select(0, index);
+  s.x = b.x.index_select(0, index);
+  s.length_x = b.length_x.index_select(0, index);
+  if (b.y.defined())
+  {
+    s.y = b.y.index_select(0, index);
+    s.length_y = b.length_y.index_select(0, index);
+  }
+  return s;
+}
+} // namespace
+
+TEST(SymmetriesAugmentation, SampleSeedDecidesItsViewWhateverItsBatch)
+{
+  for (const char *mode : { "coordinate channels", "resampled" })
+  {
+    Augmentation augmentation(section({ { "Mode", mode }, { "Time window", "12" } }),
+                              make_group("kdv"));
+    const auto batch = batch_1d(3);
+    const auto all = augmentation.view(batch, { 11, 22, 33 });
+    const auto part = augmentation.view(select(batch, { 2, 0 }), { 33, 11 });
+    EXPECT_TRUE(torch::allclose(all[2], part[0], 0, 1e-12)) << mode;
+    EXPECT_TRUE(torch::allclose(all[0], part[1], 0, 1e-12)) << mode;
+    EXPECT_FALSE(torch::allclose(all[0], augmentation.view(select(batch, { 0 }), { 12 })[0]))
+        << mode;
+    EXPECT_EQ(all.sizes(), (std::vector<std::int64_t>{ 3, 3, 12, 64 }));
+    EXPECT_EQ(augmentation.channels(batch), 3);
+  }
+}
+
+TEST(SymmetriesAugmentation, StrengthsWithinBoundsAndSpaceShiftRelativeToLength)
+{
+  auto group = make_group("kdv");
+  Augmentation augmentation(section(), std::move(group));
+  const auto batch = batch_1d(64);
+  std::vector<std::uint64_t> seeds(64);
+  for (std::size_t i = 0; i < 64; ++i)
+    seeds[i] = 1000 + i;
+  const auto d = augmentation.draw(batch, seeds);
+  const auto &generators = augmentation.symmetry_group().generators();
+  const std::size_t G = generators.size();
+  std::vector<double> largest(G, 0.0);
+  for (std::size_t b = 0; b < 64; ++b)
+    for (std::size_t g = 0; g < G; ++g)
+    {
+      const double bound
+          = generators[g].max_strength * (generators[g].relative_to_length ? 40.0 : 1.0);
+      EXPECT_LE(std::abs(d.eps[b * G + g]), bound);
+      largest[g] = std::max(largest[g], std::abs(d.eps[b * G + g]));
+    }
+  // Space translation up to half of L = 40; boost up to 0.4: the draws reach near the bounds.
+  EXPECT_GT(largest[augmentation.symmetry_group().generator_index("Space translation")], 15.0);
+  EXPECT_GT(largest[augmentation.symmetry_group().generator_index("Galilean boost")], 0.3);
+  EXPECT_EQ(largest[augmentation.symmetry_group().generator_index("Time translation")], 0.0)
+      << "off by default";
+}
+
+TEST(SymmetriesAugmentation, PlainViewIsTheUntransformedCrop)
+{
+  Augmentation augmentation(section({ { "Time window", "8" } }), make_group("kdv"));
+  const auto batch = batch_1d(2);
+  const auto v = augmentation.plain_view(batch);
+  ASSERT_EQ(v.sizes(), (std::vector<std::int64_t>{ 2, 3, 8, 64 }));
+  EXPECT_TRUE(torch::equal(v.select(1, 2), batch.u.select(1, 0).narrow(1, 0, 8)));
+  EXPECT_TRUE(
+      torch::equal(v.select(1, 0), batch.t.narrow(1, 0, 8).view({ 2, 8, 1 }).expand({ 2, 8, 64 })));
+  EXPECT_TRUE(torch::equal(v.select(1, 1), batch.x.view({ 2, 1, 64 }).expand({ 2, 8, 64 })));
+  // A zero-strength view is the same as the plain view.
+  auto group = make_group("kdv");
+  for (const auto &g : group->generators())
+    group->set_max_strength(g.name, 0.0);
+  Augmentation identity(section({ { "Time window", "8" } }), std::move(group));
+  ViewDraw d = identity.draw(batch, { 1, 2 });
+  d.t_start = { 0, 0 };
+  EXPECT_TRUE(torch::allclose(identity.view_for(batch, d), v, 0, 1e-14));
+}
+
+TEST(SymmetriesAugmentation, NavierStokesLayoutAndMissingPressure)
+{
+  Augmentation augmentation(
+      section({ { "Time window", "4" }, { "Space window x", "12" }, { "Space window y", "10" } }),
+      make_group("navier_stokes"));
+  const auto full = batch_2d(2, true);
+  const auto v = augmentation.view(full, { 1, 2 });
+  EXPECT_EQ(v.sizes(), (std::vector<std::int64_t>{ 2, 4 * 7, 12, 10 }));
+  EXPECT_EQ(augmentation.channels(full), 28);
+  const auto p = augmentation.plain_view(full);
+  // Frame 1's channels start at 7: t, x, y, then the fields in the batch's order.
+  EXPECT_TRUE(torch::equal(p[0][7 + 3], full.u[0][0][1].narrow(0, 0, 12).narrow(1, 0, 10)));
+  EXPECT_TRUE(torch::equal(p[0][7 + 6], full.u[0][3][1].narrow(0, 0, 12).narrow(1, 0, 10)));
+  EXPECT_DOUBLE_EQ(p[0][7][0][0].item<double>(), full.t[0][1].item<double>());
+
+  // PDEArena data have no pressure: every generator still transforms the fields present (the
+  // quadratic boosts' pressure term only concerns p). A velocity without its partner cannot be
+  // rotated, though.
+  const auto no_pressure = batch_2d(2, false);
+  EXPECT_EQ(augmentation.view(no_pressure, { 1, 2 }).sizes(),
+            (std::vector<std::int64_t>{ 2, 4 * 6, 12, 10 }));
+  SampleBatch no_vy = no_pressure;
+  no_vy.u = no_pressure.u.narrow(1, 0, 2);
+  no_vy.field_names = { "s", "vx" };
+  EXPECT_THROW(augmentation.view(no_vy, { 1, 2 }), std::invalid_argument);
+  auto group = make_group("navier_stokes");
+  group->set_max_strength("Rotation", 0);
+  Augmentation without(section({ { "Time window", "4" } }), std::move(group));
+  EXPECT_EQ(without.view(no_vy, { 1, 2 }).sizes(), (std::vector<std::int64_t>{ 2, 4 * 5, 16, 16 }));
+  EXPECT_THROW(without.view(no_pressure, { 1 }), std::invalid_argument)
+      << "one seed for two samples";
+}
+
+TEST(SymmetriesAugmentation, ResampledModeRefusesGridDeformingGenerators)
+{
+  try
+  {
+    Augmentation a(section({ { "Mode", "resampled" } }), make_group("burgers"));
+    FAIL() << "projective map accepted in resampled mode";
+  }
+  catch (const std::invalid_argument &e)
+  {
+    EXPECT_NE(std::string(e.what()).find("Projective"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Augmentation(section({ { "Mode", "resampled" } }), make_group("navier_stokes")),
+               std::invalid_argument);
+  auto group = make_group("burgers");
+  group->set_max_strength("Projective", 0);
+  EXPECT_NO_THROW(Augmentation(section({ { "Mode", "resampled" } }), std::move(group)));
+  EXPECT_THROW(Augmentation(section({ { "Mode", "sideways" } }), make_group("kdv")),
+               std::invalid_argument);
+  EXPECT_THROW(Augmentation(section({ { "Lie-Trotter order", "3" } }), make_group("kdv")),
+               std::invalid_argument);
+}
+
+TEST(SymmetriesAugmentation, GroupParametersAndRegistry)
+{
+  for (const char *name : { "burgers", "kdv", "ks", "navier_stokes" })
+    EXPECT_NO_THROW(make_group(name)) << name;
+  auto only_exact = PluginFamily<SymmetryGroup>::create_with_defaults(
+      "navier_stokes", { { "Only exact generators", "true" } });
+  for (const auto &g : only_exact->generators())
+    EXPECT_EQ(g.max_strength > 0, g.exact) << g.name;
+  auto kdv = PluginFamily<SymmetryGroup>::create_with_defaults("kdv", { { "Scaling", "0.2" } });
+  EXPECT_DOUBLE_EQ(kdv->generators()[kdv->generator_index("Scaling")].max_strength, 0.2);
+  EXPECT_THROW(PluginFamily<SymmetryGroup>::create_with_defaults("kdv", { { "Scaling", "-1" } }),
+               std::invalid_argument);
+  EXPECT_THROW(kdv->generator_index("Rotation"), std::invalid_argument);
+}
+
+TEST(SymmetriesAugmentation, Float32AndDeviceAgreeWithDouble)
+{
+  Augmentation augmentation(section({ { "Time window", "10" } }), make_group("burgers"));
+  const auto batch = batch_1d(4);
+  const auto reference = augmentation.view(batch, { 5, 6, 7, 8 });
+  SampleBatch single = batch;
+  single.u = batch.u.to(torch::kFloat32);
+  single.t = batch.t.to(torch::kFloat32);
+  single.x = batch.x.to(torch::kFloat32);
+  single.length_x = batch.length_x.to(torch::kFloat32);
+  const auto v = augmentation.view(single, { 5, 6, 7, 8 });
+  EXPECT_EQ(v.scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(torch::allclose(v.to(torch::kFloat64), reference, 1e-5, 1e-4));
+  if (!torch::cuda::is_available())
+    GTEST_SKIP() << "no CUDA device: the device comparison was not run";
+  SampleBatch cuda = batch;
+  for (auto *t : { &cuda.u, &cuda.t, &cuda.x, &cuda.length_x })
+    *t = t->to(torch::kCUDA);
+  const auto on_device = augmentation.view(cuda, { 5, 6, 7, 8 });
+  EXPECT_TRUE(on_device.is_cuda());
+  EXPECT_TRUE(torch::allclose(on_device.cpu(), reference, 1e-12, 1e-12));
+}
