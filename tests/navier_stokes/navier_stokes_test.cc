@@ -1,0 +1,163 @@
+// Serial verification of the buoyant Navier-Stokes solver: convergence order on the Taylor-Green
+// vortex (exact Navier-Stokes solution, Dirichlet data from it), divergence of the saved
+// velocity, conservation and positivity of the smoke, reproducibility from the seed.
+#include <sslpde/plugin/plugin_registry.h>
+#include <sslpde/solvers/navier_stokes.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using sslpde::solvers::NavierStokesSolver;
+
+namespace
+{
+// Taylor-Green vortex: u = (sin x cos y, -cos x sin y) e^{-2 nu t},
+// p = (cos 2x + cos 2y) / 4 e^{-4 nu t}; an exact solution of the Navier-Stokes equations.
+NavierStokesSolver::Diagnostics taylor_green(unsigned int cells, double dt, double nu)
+{
+  NavierStokesSolver solver;
+  solver.settings.domain_length = M_PI;
+  solver.settings.viscosity = nu;
+  solver.settings.cells_per_direction = cells;
+  solver.settings.output_nx = 8;
+  solver.settings.output_ny = 8;
+  solver.settings.first_saved_time = 0.5;
+  solver.settings.saved_time_step = 0.5;
+  solver.settings.n_saved_frames = 2;
+  solver.settings.solver_tolerance = 1e-12;
+  NavierStokesSolver::Hooks hooks;
+  const auto velocity = [nu](double x, double y, double t)
+  {
+    const double decay = std::exp(-2 * nu * t);
+    return std::array<double, 2>{ std::sin(x) * std::cos(y) * decay,
+                                  -std::cos(x) * std::sin(y) * decay };
+  };
+  hooks.initial_velocity = velocity;
+  hooks.boundary_velocity = velocity;
+  hooks.exact_velocity = velocity;
+  hooks.exact_pressure = [nu](double x, double y, double t)
+  { return 0.25 * (std::cos(2 * x) + std::cos(2 * y)) * std::exp(-4 * nu * t); };
+  hooks.initial_smoke = [](double, double) { return 0.0; };
+  hooks.buoyancy = 0.0;
+  hooks.fixed_time_step = dt;
+  NavierStokesSolver::Diagnostics diagnostics;
+  solver.simulate(1, MPI_COMM_SELF, hooks, &diagnostics);
+  return diagnostics;
+}
+
+NavierStokesSolver small_smoke_solver()
+{
+  NavierStokesSolver solver;
+  solver.settings.domain_length = 16;
+  solver.settings.cells_per_direction = 16;
+  solver.settings.output_nx = 32;
+  solver.settings.output_ny = 32;
+  solver.settings.first_saved_time = 4;
+  solver.settings.saved_time_step = 2;
+  solver.settings.n_saved_frames = 4;
+  solver.settings.noise_grid_points = 32;
+  solver.settings.smoke_correlation_length = 3;
+  solver.settings.buoyancy_min = 0.5;
+  solver.settings.buoyancy_max = 0.5;
+  solver.settings.solver_tolerance = 1e-10;
+  return solver;
+}
+} // namespace
+
+TEST(NavierStokes, TaylorGreenConvergesAtSecondOrder)
+{
+  const double nu = 0.1;
+  std::vector<double> velocity_errors, pressure_errors;
+  for (unsigned int level = 0; level < 3; ++level)
+  {
+    const auto d = taylor_green(4u << level, 0.1 / (1u << level), nu);
+    velocity_errors.push_back(d.frames.back().velocity_error_l2);
+    pressure_errors.push_back(d.frames.back().pressure_error_l2);
+    // Discrete divergence (tested against the pressure space) of the end-of-step velocity.
+    EXPECT_LT(d.frames.back().discrete_divergence_l2, 1e-3 * d.frames.back().velocity_gradient_l2);
+  }
+  for (unsigned int level = 1; level < 3; ++level)
+  {
+    const double velocity_order = std::log2(velocity_errors[level - 1] / velocity_errors[level]);
+    const double pressure_order = std::log2(pressure_errors[level - 1] / pressure_errors[level]);
+    std::cout << "Taylor-Green level " << level << ": velocity error " << velocity_errors[level]
+              << " order " << velocity_order << ", pressure error " << pressure_errors[level]
+              << " order " << pressure_order << std::endl;
+    EXPECT_GT(velocity_order, 1.8);
+    EXPECT_GT(pressure_order, 1.3);
+  }
+  // The finest velocity error relative to the velocity scale (|u| ~ 1 on a box of area pi^2).
+  EXPECT_LT(velocity_errors.back(), 2e-3 * M_PI);
+}
+
+TEST(NavierStokes, SmokeIsConservedNonNegativeAndVelocityDivergenceFree)
+{
+  NavierStokesSolver solver = small_smoke_solver();
+  NavierStokesSolver::Diagnostics diagnostics;
+  const sslpde::Trajectory trajectory
+      = solver.simulate(7, MPI_COMM_SELF, NavierStokesSolver::Hooks(), &diagnostics);
+  ASSERT_EQ(diagnostics.frames.size(), 4u);
+  ASSERT_GT(diagnostics.initial_total_smoke, 0);
+  for (const auto &frame : diagnostics.frames)
+  {
+    std::cout << "t = " << frame.time << ": total smoke " << frame.total_smoke << ", min "
+              << frame.min_smoke << ", max " << frame.max_smoke << ", |div v| "
+              << frame.divergence_l2 << ", discrete div " << frame.discrete_divergence_l2
+              << ", |grad v| " << frame.velocity_gradient_l2 << ", energy " << frame.kinetic_energy
+              << std::endl;
+    EXPECT_NEAR(frame.total_smoke / diagnostics.initial_total_smoke, 1.0, 1e-8);
+    EXPECT_GE(frame.min_smoke, -1e-12 * frame.max_smoke);
+    EXPECT_GT(frame.kinetic_energy, 0);
+    EXPECT_LT(frame.discrete_divergence_l2, 5e-3 * frame.velocity_gradient_l2);
+    EXPECT_LT(frame.divergence_l2, 0.15 * frame.velocity_gradient_l2);
+    EXPECT_LT(frame.max_smoke, 1.5);
+  }
+  // Buoyancy lifts the smoke: the mean vertical velocity weighted by smoke is positive.
+  const std::size_t last = trajectory.nt - 1;
+  double lift = 0;
+  for (std::size_t i = 0; i < trajectory.nx; ++i)
+    for (std::size_t j = 0; j < trajectory.ny; ++j)
+      lift += trajectory(0, last, i, j) * trajectory(2, last, i, j);
+  EXPECT_GT(lift, 0);
+}
+
+TEST(NavierStokes, TrajectoryMetadataAndSeedReproducibility)
+{
+  NavierStokesSolver solver = small_smoke_solver();
+  solver.settings.n_saved_frames = 1;
+  solver.settings.first_saved_time = 1;
+  solver.settings.buoyancy_min = 0.2;
+  solver.settings.buoyancy_max = 0.5;
+  const sslpde::Trajectory a = solver.generate(11, MPI_COMM_SELF);
+  const sslpde::Trajectory b = solver.generate(11, MPI_COMM_SELF);
+  const sslpde::Trajectory c = solver.generate(12, MPI_COMM_SELF);
+  a.check_consistency();
+  EXPECT_EQ(a.spatial_dimension, 2u);
+  EXPECT_EQ(a.field_names, (std::vector<std::string>{ "u", "vx", "vy", "p" }));
+  EXPECT_EQ(a.nx, 32u);
+  EXPECT_EQ(a.ny, 32u);
+  EXPECT_DOUBLE_EQ(a.x.front(), 0.25);
+  EXPECT_DOUBLE_EQ(a.dx, 0.5);
+  EXPECT_DOUBLE_EQ(a.length_x, 16.0);
+  EXPECT_DOUBLE_EQ(a.t.front(), 1.0);
+  EXPECT_EQ(a.seed, 11u);
+  const double beta = a.coefficients.at("beta");
+  EXPECT_GE(beta, 0.2);
+  EXPECT_LE(beta, 0.5);
+  EXPECT_EQ(a.fields, b.fields);
+  EXPECT_NE(a.coefficients.at("beta"), c.coefficients.at("beta"));
+  EXPECT_NE(a.fields[0], c.fields[0]);
+}
+
+TEST(NavierStokes, RegisteredAndRejectsBadParameters)
+{
+  const auto names = sslpde::PluginFamily<sslpde::solvers::PDESolver>::names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "navier_stokes"), names.end());
+  auto solver = sslpde::PluginFamily<sslpde::solvers::PDESolver>::create_with_defaults(
+      "navier_stokes", { { "Ranks per trajectory", "2" } });
+  EXPECT_EQ(solver->ranks_per_trajectory(), 2u);
+  EXPECT_THROW(sslpde::PluginFamily<sslpde::solvers::PDESolver>::create_with_defaults(
+                   "navier_stokes", { { "Buoyancy minimum", "0.6" } }),
+               std::invalid_argument);
+}
