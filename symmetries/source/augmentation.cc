@@ -236,35 +236,36 @@ SampleBatch crop_batch(const SampleBatch &batch, const ViewDraw &draw, std::int6
   return out;
 }
 
-// The network's layout from frame times [B, nt] and per-point values [B, nt, d + F, nx(, ny)].
-torch::Tensor layout(const torch::Tensor &t, const torch::Tensor &values)
+// The network's layout from frames [B, nt, C, nx(, ny)] (t~, x~[, y~], fields per point).
+torch::Tensor layout(const torch::Tensor &frames)
 {
-  const std::int64_t B = values.size(0), nt = values.size(1);
-  if (values.dim() == 4)
-  {
-    const std::int64_t nx = values.size(3);
-    auto t_channel = t.view({ B, 1, nt, 1 }).expand({ B, 1, nt, nx });
-    return torch::cat({ t_channel, values.permute({ 0, 2, 1, 3 }) }, 1);
-  }
-  const std::int64_t C = values.size(2) + 1, nx = values.size(3), ny = values.size(4);
-  auto t_channel = t.view({ B, nt, 1, 1, 1 }).expand({ B, nt, 1, nx, ny });
-  return torch::cat({ t_channel, values }, 2).view({ B, nt * C, nx, ny });
+  if (frames.dim() == 4)
+    return frames.permute({ 0, 2, 1, 3 }).contiguous();
+  return frames.view(
+      { frames.size(0), frames.size(1) * frames.size(2), frames.size(3), frames.size(4) });
 }
 
-// Per-point values of a batch on its grid: x, (y), fields as [B, nt, d + F, nx(, ny)].
-torch::Tensor grid_values(const SampleBatch &batch)
+// The network's layout of a batch on its grid, written in one pass per channel.
+torch::Tensor grid_layout(const SampleBatch &batch)
 {
-  const std::int64_t B = batch.u.size(0), nt = batch.u.size(2), nx = batch.u.size(3);
+  const std::int64_t B = batch.u.size(0), F = batch.u.size(1), nt = batch.u.size(2),
+                     nx = batch.u.size(3);
   const auto dtype = batch.u.scalar_type();
   if (batch.spatial_dimension() == 1)
   {
-    auto x = batch.x.to(dtype).view({ B, 1, 1, nx }).expand({ B, nt, 1, nx });
-    return torch::cat({ x, batch.u.transpose(1, 2) }, 2);
+    auto out = torch::empty({ B, 3, nt, nx }, batch.u.options());
+    out.select(1, 0).copy_(batch.t.to(dtype).view({ B, nt, 1 }).expand({ B, nt, nx }));
+    out.select(1, 1).copy_(batch.x.to(dtype).view({ B, 1, nx }).expand({ B, nt, nx }));
+    out.select(1, 2).copy_(batch.u.select(1, 0));
+    return out;
   }
   const std::int64_t ny = batch.u.size(4);
-  auto x = batch.x.to(dtype).view({ B, 1, 1, nx, 1 }).expand({ B, nt, 1, nx, ny });
-  auto y = batch.y.to(dtype).view({ B, 1, 1, 1, ny }).expand({ B, nt, 1, nx, ny });
-  return torch::cat({ x, y, batch.u.transpose(1, 2) }, 2);
+  auto out = torch::empty({ B, nt, 3 + F, nx, ny }, batch.u.options());
+  out.select(2, 0).copy_(batch.t.to(dtype).view({ B, nt, 1, 1 }).expand({ B, nt, nx, ny }));
+  out.select(2, 1).copy_(batch.x.to(dtype).view({ B, 1, nx, 1 }).expand({ B, nt, nx, ny }));
+  out.select(2, 2).copy_(batch.y.to(dtype).view({ B, 1, 1, ny }).expand({ B, nt, nx, ny }));
+  out.slice(2, 3).copy_(batch.u.transpose(1, 2));
+  return out.view({ B, nt * (3 + F), nx, ny });
 }
 } // namespace
 
@@ -306,7 +307,61 @@ torch::Tensor Augmentation::view(const SampleBatch &batch,
   return view_for(batch, draw(batch, sample_seeds));
 }
 
+namespace
+{
+SampleBatch sub_batch(const SampleBatch &batch, std::int64_t start, std::int64_t length)
+{
+  SampleBatch s = batch;
+  for (auto *t : { &s.u, &s.t, &s.x, &s.y, &s.length_x, &s.length_y })
+    if (t->defined())
+      *t = t->narrow(0, start, length);
+  return s;
+}
+
+ViewDraw sub_draw(const ViewDraw &d, std::size_t n_generators, std::int64_t start,
+                  std::int64_t length)
+{
+  ViewDraw s;
+  s.eps.assign(d.eps.begin() + start * n_generators,
+               d.eps.begin() + (start + length) * n_generators);
+  s.t_start.assign(d.t_start.begin() + start, d.t_start.begin() + start + length);
+  s.x_start.assign(d.x_start.begin() + start, d.x_start.begin() + start + length);
+  s.y_start.assign(d.y_start.begin() + start, d.y_start.begin() + start + length);
+  return s;
+}
+} // namespace
+
 torch::Tensor Augmentation::view_for(const SampleBatch &batch, const ViewDraw &d) const
+{
+  // On the CPU, large batches go through in chunks of about a million values: the
+  // temporaries then stay in cache and are recycled by the allocator instead of being mapped
+  // and page-faulted afresh for every batch (which made batch 64 slower per sample than batch 1).
+  const std::int64_t B = batch.u.size(0),
+                     per_sample = batch.u.numel() / std::max<std::int64_t>(B, 1);
+  const std::int64_t chunk
+      = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(per_sample, 1));
+  if (!batch.u.is_cuda() && B > chunk)
+  {
+    torch::Tensor out;
+    for (std::int64_t start = 0; start < B; start += chunk)
+    {
+      const std::int64_t length = std::min(chunk, B - start);
+      auto part = view_chunk(sub_batch(batch, start, length),
+                             sub_draw(d, group->n_generators(), start, length));
+      if (!out.defined())
+      {
+        auto shape = part.sizes().vec();
+        shape[0] = B;
+        out = torch::empty(shape, part.options());
+      }
+      out.narrow(0, start, length).copy_(part);
+    }
+    return out;
+  }
+  return view_chunk(batch, d);
+}
+
+torch::Tensor Augmentation::view_chunk(const SampleBatch &batch, const ViewDraw &d) const
 {
   const auto dim = batch.spatial_dimension();
   const std::int64_t nt = batch.u.size(2), nx = batch.u.size(3),
@@ -321,14 +376,14 @@ torch::Tensor Augmentation::view_for(const SampleBatch &batch, const ViewDraw &d
     const SampleBatch cropped = crop_batch(batch, d, wt, wx, wy, true, true);
     const auto maps = compose_for_batch(*group, splitting, d.eps, cropped);
     const auto points = apply_coordinate_channels(cropped, maps, field_map);
-    return layout(points.t, points.values);
+    return layout(points.frames);
   }
   // Resampled: Fourier shifts need the whole periodic line, so space windows come after.
   const SampleBatch cropped = crop_batch(batch, d, wt, wx, wy, true, false);
   const auto maps = compose_for_batch(*group, splitting, d.eps, cropped);
   const SampleBatch moved = crop_batch(apply_resampled(cropped, maps, field_map, group->periodic()),
                                        d, wt, wx, wy, false, true);
-  return layout(moved.t, grid_values(moved));
+  return grid_layout(moved);
 }
 
 torch::Tensor Augmentation::plain_view(const SampleBatch &batch) const
@@ -343,7 +398,7 @@ torch::Tensor Augmentation::plain_view(const SampleBatch &batch) const
   const SampleBatch cropped
       = crop_batch(batch, d, effective(time_window, nt), effective(x_window, nx),
                    effective(y_window, ny), true, true);
-  return layout(cropped.t.to(batch.u.scalar_type()), grid_values(cropped));
+  return grid_layout(cropped);
 }
 
 std::int64_t Augmentation::channels(const SampleBatch &batch) const

@@ -112,24 +112,30 @@ TransformedPoints apply_coordinate_channels(const SampleBatch &batch, const Fram
                      nx = batch.u.size(3);
   const std::int64_t ny = dim == 2 ? batch.u.size(4) : 1, P = nx * ny;
   const std::int64_t kp = static_cast<std::int64_t>(present.size());
-  const auto m = host_tensor(restrict_maps(maps, present), { B, nt, kp, kp }, batch.u);
 
-  // out_r = m_r0 + sum_c m_rc v_c: the constant column broadcasts, x and y enter through
-  // their 1D grids (outer products, no full-size input tensor), the fields through one
-  // batched matrix product over the field index.
-  auto fields = batch.u.transpose(1, 2).reshape({ B, nt, F, P });
-  auto out = torch::matmul(m.slice(2, 1).slice(3, 1 + dim), fields); // [B, nt, d + F, P]
-  out = out.view({ B, nt, kp - 1, nx, ny });
-  out.add_(m.slice(2, 1).select(3, 0).view({ B, nt, kp - 1, 1, 1 }));
-  out.addcmul_(m.slice(2, 1).select(3, 1).view({ B, nt, kp - 1, 1, 1 }),
-               batch.x.to(batch.u.scalar_type()).view({ B, 1, 1, nx, 1 }));
+  // Homogeneous form: the input rows are (1, x[, y], fields); output row 0, (t~, 0, ...), is
+  // the transformed frame time, the others are the maps' rows. One batched product then
+  // writes t~, x~[, y~] and the fields in the network's frame-major order: the data are
+  // read once and the output written once (the operation is memory-bound).
+  auto host = restrict_maps(maps, present);
+  for (std::int64_t k = 0; k < B * nt; ++k)
+    host[k * kp * kp] = maps.t[k];
+  const auto m = host_tensor(std::move(host), { B, nt, kp, kp }, batch.u);
+  auto in = torch::empty({ B, nt, kp, nx, ny }, batch.u.options());
+  const auto dtype = batch.u.scalar_type();
+  in.select(2, 0).fill_(1.0);
+  in.select(2, 1).copy_(batch.x.to(dtype).view({ B, 1, nx, 1 }).expand({ B, nt, nx, ny }));
   if (dim == 2)
-    out.addcmul_(m.slice(2, 1).select(3, 2).view({ B, nt, kp - 1, 1, 1 }),
-                 batch.y.to(batch.u.scalar_type()).view({ B, 1, 1, 1, ny }));
-  if (dim == 1)
-    out = out.view({ B, nt, kp - 1, nx });
-  auto t = host_tensor(maps.t, { B, nt }, batch.u);
-  return { t, out };
+    in.select(2, 2).copy_(batch.y.to(dtype).view({ B, 1, 1, ny }).expand({ B, nt, nx, ny }));
+  in.slice(2, 1 + dim).copy_(batch.u.transpose(1, 2).view({ B, nt, F, nx, ny }));
+  auto frames = torch::matmul(m, in.view({ B, nt, kp, P }));
+  if (dim == 2)
+    frames = frames.view({ B, nt, kp, nx, ny });
+  TransformedPoints out;
+  out.frames = frames;
+  out.t = host_tensor(maps.t, { B, nt }, batch.u);
+  out.values = frames.slice(2, 1);
+  return out;
 }
 
 SampleBatch apply_resampled(const SampleBatch &batch, const FrameMaps &maps,
@@ -198,7 +204,12 @@ SampleBatch apply_resampled(const SampleBatch &batch, const FrameMaps &maps,
   torch::Tensor u;
   const auto fm = host_tensor(field_matrix, { B, nt, F, F }, like);
   const auto off = host_tensor(offset, { B, nt, F }, like).transpose(1, 2).reshape(broadcast);
-  if (F == 1)
+  // With one field and a shift along x (1D, LPSDA's case) the field's affine map is folded into
+  // the Fourier multiplier; otherwise it is applied in physical space.
+  const bool fold = F == 1 && dim == 1 && any_shift;
+  if (fold)
+    u = batch.u;
+  else if (F == 1)
     u = batch.u * fm.view({ B, 1, nt }).reshape(broadcast) + off;
   else
   {
@@ -221,20 +232,24 @@ SampleBatch apply_resampled(const SampleBatch &batch, const FrameMaps &maps,
         d[k] = shift[k * dim + i];
       const auto length
           = (i == 0 ? batch.length_x : batch.length_y).to(like.device(), torch::kFloat64);
-      // Phase exp(-2 pi i m d / L) per sample, frame and wave number m (computed in double).
-      auto m = torch::arange(n / 2 + 1,
-                             torch::TensorOptions().dtype(torch::kFloat64).device(like.device()));
-      auto angle = host_tensor(d, { B, nt }, m).div(length.view({ B, 1 })).view({ B, 1, nt, 1 }) * m
-                   * (-2 * M_PI);
+      // Multiplier exp(-2 pi i m d / L) per sample, frame and wave number m, in double: the
+      // powers w^m of w = exp(-2 pi i d / L) by a cumulative product (cheaper than sin and
+      // cos per entry; the rounding error grows only like m eps).
+      auto angle = host_tensor(d, { B, nt }, length).div(length.view({ B, 1 })) * (-2 * M_PI);
+      auto w = torch::polar(torch::ones_like(angle), angle).view({ B, 1, nt, 1 });
+      auto phase = torch::cat({ torch::ones_like(w), w.expand({ B, 1, nt, n / 2 }) }, 3).cumprod(3);
+      if (fold && i == 0)
+        phase = phase * fm.to(torch::kFloat64).view({ B, 1, nt, 1 });
       if (dim == 2 && i == 0)
-        angle = angle.unsqueeze(-1); // [B, 1, nt, M, 1]
+        phase = phase.unsqueeze(-1); // [B, 1, nt, M, 1]
       else if (dim == 2)
-        angle = angle.unsqueeze(3); // [B, 1, nt, 1, M]
-      auto phase = torch::polar(torch::ones_like(angle), angle);
+        phase = phase.unsqueeze(3); // [B, 1, nt, 1, M]
       if (like.scalar_type() == torch::kFloat32)
         phase = phase.to(torch::kComplexFloat);
-      auto spectrum = at::fft_rfft(u, n, axis);
-      u = at::fft_irfft(spectrum * phase, n, axis);
+      auto spectrum = at::fft_rfft(u, n, axis) * phase;
+      if (fold && i == 0)
+        spectrum.select(3, 0).add_(off.view({ B, 1, nt }) * static_cast<double>(n));
+      u = at::fft_irfft(spectrum, n, axis);
     }
 
   SampleBatch out;

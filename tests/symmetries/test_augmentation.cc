@@ -231,3 +231,23 @@ TEST(SymmetriesAugmentation, Float32AndDeviceAgreeWithDouble)
   EXPECT_TRUE(on_device.is_cuda());
   EXPECT_TRUE(torch::allclose(on_device.cpu(), reference, 1e-12, 1e-12));
 }
+
+TEST(SymmetriesAugmentation, LargeBatchesInChunksMatchSingleSamples)
+{
+  // 40 samples of 200 x 256 values go through in chunks; each sample's view must be the same
+  // as when it is alone.
+  for (const char *mode : { "coordinate channels", "resampled" })
+  {
+    Augmentation augmentation(section({ { "Mode", mode }, { "Time window", "150" } }),
+                              make_group("kdv"));
+    const auto batch = batch_1d(40, 200, 256);
+    std::vector<std::uint64_t> seeds(40);
+    for (std::size_t i = 0; i < seeds.size(); ++i)
+      seeds[i] = 77 * i + 1;
+    const auto all = augmentation.view(batch, seeds);
+    for (std::int64_t b : { 0, 19, 20, 39 })
+      EXPECT_TRUE(torch::allclose(all[b], augmentation.view(select(batch, { b }), { seeds[b] })[0],
+                                  0, 1e-12))
+          << mode << ", sample " << b;
+  }
+}

@@ -81,6 +81,8 @@ public:
   const std::vector<SplittingStep> &schedule() const { return splitting; }
 
 private:
+  torch::Tensor view_chunk(const SampleBatch &batch, const ViewDraw &draw) const;
+
   std::unique_ptr<SymmetryGroup> group;
   Mode view_mode = Mode::coordinate_channels;
   std::vector<SplittingStep> splitting;

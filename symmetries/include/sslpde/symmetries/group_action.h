@@ -18,6 +18,7 @@ struct TransformedPoints
 {
   torch::Tensor t;      // [B, nt]
   torch::Tensor values; // [B, nt, d + F, nx(, ny)]: x~, (y~), then the batch's fields
+  torch::Tensor frames; // [B, nt, 1 + d + F, nx(, ny)]: t~ broadcast, then values (contiguous)
 };
 
 /// Coordinate-channel mode. maps must be for batch.t's frames.
