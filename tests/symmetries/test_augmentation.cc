@@ -3,12 +3,17 @@
 // and (when present) CUDA agreement with the CPU.
 #include "test_support.h"
 
+#include <sslpde/plugin/png_plot.h>
+#include <sslpde/plugin/trajectory_file.h>
 #include <sslpde/symmetries/augmentation.h>
+#include <sslpde/symmetries/view_gallery.h>
 
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 
 using namespace sslpde;
 using namespace sslpde::symmetries;
@@ -250,4 +255,32 @@ TEST(SymmetriesAugmentation, LargeBatchesInChunksMatchSingleSamples)
                                   0, 1e-12))
           << mode << ", sample " << b;
   }
+}
+
+TEST(SymmetriesAugmentation, ViewGalleryOfAnLpsdaFile)
+{
+  // The gallery of the LPSDA reference KdV file (the picture in doc/symmetries.md).
+  const std::string file = std::string(SSLPDE_SHARED_DIR) + "/reference-data/KdV_train_2.h5";
+  if (!sslpde::plot::gnuplot_available())
+    GTEST_SKIP() << "gnuplot not installed";
+  const auto trajectory = sslpde::io::TrajectoryFileReader(file).read("train", 0);
+  ASSERT_EQ(trajectory.pde, "kdv");
+  const std::string png = std::string(SSLPDE_BINARY_DIR) + "/views_kdv.png";
+  std::remove(png.c_str());
+  const auto group
+      = ParameterValues::defaults(PluginFamily<SymmetryGroup>::declarations("kdv"), "kdv");
+  const auto lines = write_view_gallery(trajectory, "kdv", group,
+                                        section({ { "Mode", "resampled" } }), png, 4, 1);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_NE(lines[1].find("Galilean boost"), std::string::npos) << lines[1];
+  std::ifstream in(png, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  // 1D groups refuse 2D data and vice versa.
+  EXPECT_THROW(write_view_gallery(trajectory, "navier_stokes",
+                                  ParameterValues::defaults(
+                                      PluginFamily<SymmetryGroup>::declarations("navier_stokes")),
+                                  section(), png),
+               std::invalid_argument);
 }

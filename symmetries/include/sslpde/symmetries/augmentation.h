@@ -6,6 +6,7 @@
 
 #include <sslpde/plugin/parameters.h>
 #include <sslpde/plugin/trajectory.h>
+#include <sslpde/symmetries/augmentation_parameters.h>
 #include <sslpde/symmetries/lie_trotter.h>
 #include <sslpde/symmetries/symmetry_group.h>
 
@@ -37,8 +38,7 @@ struct SampleBatch
 SampleBatch make_batch(const std::vector<const Trajectory *> &trajectories, torch::Dtype dtype,
                        torch::Device device);
 
-/// Parameters of the view pipeline, registered as parameter section "Symmetries".
-ParameterDeclarations declare_augmentation_parameters();
+/// declare_augmentation_parameters() (section "Symmetries") is in augmentation_parameters.h.
 
 /// Which coefficient of the per-sample random draw goes where (see Augmentation::view).
 struct ViewDraw
