@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 using namespace sslpde::symmetries;
 using namespace sslpde::symmetries::testing;
@@ -106,6 +107,8 @@ void check_group(const std::string &group_name, Equation1D equation, double nu, 
     {
       const auto r
           = residual(equation, nu, s, transform(*group, g, sign * eps[g], s.batch)).relative();
+      std::printf("residual %-8s %-18s eps %+6.2f : %.2e (untransformed %.2e)\n",
+                  group_name.c_str(), group->generators()[g].name.c_str(), sign * eps[g], r, plain);
       EXPECT_LT(r, pass_level) << group_name << " generator '" << group->generators()[g].name
                                << "' eps = " << sign * eps[g] << ": residual " << r
                                << " (untransformed " << plain << ")";
@@ -115,6 +118,8 @@ void check_group(const std::string &group_name, Equation1D equation, double nu, 
   {
     const auto r
         = residual(equation, nu, s, transform(wrong_group, g, eps.back(), s.batch)).relative();
+    std::printf("residual %-8s WRONG %-60s : %.2e\n", group_name.c_str(), wrong[g].first.c_str(),
+                r);
     EXPECT_GT(r, fail_level) << group_name << " wrong action '" << wrong[g].first
                              << "' was not caught";
   }

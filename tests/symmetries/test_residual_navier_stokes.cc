@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 using namespace sslpde::symmetries;
 using namespace sslpde::symmetries::testing;
@@ -99,6 +100,8 @@ TEST(SymmetriesResidual, NavierStokesAllGenerators)
     {
       const auto &name = group->generators()[g].name;
       const double r = residual(flow, transform(*group, g, strengths[g], flow.batch));
+      std::printf("residual NS %-12s %-18s : %.2e (untransformed %.2e)\n",
+                  taylor_green ? "Taylor-Green" : "shear", name.c_str(), r, p0);
       if (name == "Rotation")
       {
         // The y-directed buoyancy (balanced by a hydrostatic pressure) turns with the
@@ -179,6 +182,7 @@ TEST(SymmetriesResidual, NavierStokesWrongActionsCaught)
   for (std::size_t g = 0; g < wrong.n_generators(); ++g)
   {
     const double r = residual(flow, transform(wrong, g, 0.2, flow.batch));
+    std::printf("residual NS WRONG %-46s : %.2e\n", wrong.generators()[g].name.c_str(), r);
     EXPECT_GT(r, fail_level) << "wrong action '" << wrong.generators()[g].name << "' not caught";
   }
 }
