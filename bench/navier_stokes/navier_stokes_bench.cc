@@ -1,7 +1,8 @@
 // Benchmark of the buoyant Navier-Stokes solver: seconds per trajectory for a given mesh and
 // output grid on the ranks of MPI_COMM_WORLD, with the TimerOutput split and solver statistics.
 // Usage: mpirun -np R navier_stokes_bench [cells] [output points] [number of saved frames]
-//        [first saved time] [seed] [png file]
+//        [first saved time] [seed] [png file] [VTU directory]
+#include <sslpde/plugin/png_plot.h>
 #include <sslpde/solvers/navier_stokes.h>
 
 #include <deal.II/base/mpi.h>
@@ -10,9 +11,57 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 using sslpde::solvers::NavierStokesSolver;
+
+namespace
+{
+/// Smoke and vorticity (central differences on the output grid) at the first, middle and last
+/// saved times; images have y upwards.
+void write_png(const sslpde::Trajectory &trajectory, const std::string &filename)
+{
+  const std::size_t nx = trajectory.nx, ny = trajectory.ny;
+  std::vector<sslpde::plot::Image> smoke_panels, vorticity_panels;
+  for (const std::size_t it : { std::size_t(0), trajectory.nt / 2, trajectory.nt - 1 })
+  {
+    sslpde::plot::Image smoke, vorticity;
+    for (auto *image : { &smoke, &vorticity })
+    {
+      image->rows = ny;
+      image->cols = nx;
+      image->values.resize(nx * ny);
+      image->x_max = trajectory.length_x;
+      image->y_max = trajectory.length_y;
+      image->y_label = "y";
+    }
+    std::ostringstream time;
+    time << "t = " << trajectory.t[it];
+    smoke.title = "smoke, " + time.str();
+    vorticity.title = "vorticity, " + time.str();
+    const auto derivative = [&](std::size_t f, std::size_t i, std::size_t j, bool along_x)
+    {
+      const std::size_t n = along_x ? nx : ny, k = along_x ? i : j;
+      const std::size_t lo = k > 0 ? k - 1 : k, hi = k + 1 < n ? k + 1 : k;
+      const double h = along_x ? trajectory.dx : trajectory.dy;
+      const double a = along_x ? trajectory(f, it, hi, j) : trajectory(f, it, i, hi);
+      const double b = along_x ? trajectory(f, it, lo, j) : trajectory(f, it, i, lo);
+      return (a - b) / ((hi - lo) * h);
+    };
+    for (std::size_t i = 0; i < nx; ++i)
+      for (std::size_t j = 0; j < ny; ++j)
+      {
+        smoke.values[j * nx + i] = trajectory(0, it, i, j);
+        vorticity.values[j * nx + i] = derivative(2, i, j, true) - derivative(1, i, j, false);
+      }
+    smoke_panels.push_back(std::move(smoke));
+    vorticity_panels.push_back(std::move(vorticity));
+  }
+  smoke_panels.insert(smoke_panels.end(), vorticity_panels.begin(), vorticity_panels.end());
+  sslpde::plot::write_images_png(filename, smoke_panels, 3);
+}
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -25,6 +74,10 @@ int main(int argc, char **argv)
   solver.settings.n_saved_frames = argc > 3 ? std::stoi(argv[3]) : 56;
   solver.settings.first_saved_time = argc > 4 ? std::stod(argv[4]) : 18.0;
   const std::uint64_t seed = argc > 5 ? std::stoull(argv[5]) : 1;
+
+  const std::string png_file = argc > 6 ? argv[6] : "";
+  if (argc > 7)
+    solver.settings.vtu_output_directory = argv[7];
 
   NavierStokesSolver::Diagnostics diagnostics;
   MPI_Barrier(MPI_COMM_WORLD);

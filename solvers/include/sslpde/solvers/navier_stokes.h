@@ -49,6 +49,9 @@ public:
     double solver_tolerance = 1e-8;
     /// Coefficient of the sparse grad-div stabilisation of the momentum step.
     double grad_div = 0.1;
+    /// Smoke entropy viscosity: min(max * h |v|, c * h^2 |residual| / (max s - min s)).
+    double entropy_viscosity_max = 0.05;
+    double entropy_viscosity_c = 1.0;
     bool smoke_supg = true;
     bool smoke_positivity_limiter = true;
     unsigned int ranks_per_trajectory = 1;
