@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 using sslpde::solvers::NavierStokesSolver;
 
@@ -175,6 +176,78 @@ TEST(NavierStokes, WritesVtuForParaView)
       EXPECT_NE(text.find(field), std::string::npos) << field << " in " << file;
   }
   std::filesystem::remove_all(directory);
+}
+
+// Every entry of the navier_stokes subsection of the example files is declared and matches its
+// pattern, and the paper example asks for 26,624 training trajectories at PDEArena's size.
+TEST(NavierStokes, ExampleParameterFilesMatchDeclarations)
+{
+  const auto declarations = NavierStokesSolver::declare_parameters();
+  for (const char *name : { "navier_stokes_quick.prm", "navier_stokes_paper.prm" })
+  {
+    const std::string path = std::string(SSLPDE_SOURCE_DIR) + "/examples/" + name;
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << path;
+    sslpde::ParameterValues values = sslpde::ParameterValues::defaults(declarations, name);
+    std::vector<std::string> sections;
+    std::string line, model;
+    std::size_t n_train = 0, n_set = 0;
+    while (std::getline(in, line))
+    {
+      line = line.substr(0, line.find('#'));
+      std::istringstream words(line);
+      std::string first;
+      words >> first;
+      if (first == "subsection")
+      {
+        std::string rest;
+        std::getline(words, rest);
+        sections.push_back(rest.substr(rest.find_first_not_of(' ')));
+      }
+      else if (first == "end")
+        sections.pop_back();
+      else if (first == "set")
+      {
+        const std::size_t equal = line.find('=');
+        ASSERT_NE(equal, std::string::npos) << line;
+        const auto trim = [](std::string text)
+        {
+          text.erase(0, text.find_first_not_of(" \t"));
+          text.erase(text.find_last_not_of(" \t") + 1);
+          return text;
+        };
+        const std::string key
+            = trim(line.substr(line.find("set") + 3, equal - line.find("set") - 3));
+        const std::string value = trim(line.substr(equal + 1));
+        if (sections == std::vector<std::string>{ "PDE solver" } && key == "Model name")
+          model = value;
+        if (sections == std::vector<std::string>{ "Generation" }
+            && key == "Number of train trajectories")
+          n_train = std::stoul(value);
+        if (sections == std::vector<std::string>{ "PDE solver", "navier_stokes" })
+        {
+          const auto found = std::find_if(declarations.begin(), declarations.end(),
+                                          [&](const auto &d) { return d.name == key; });
+          ASSERT_NE(found, declarations.end()) << key << " in " << path;
+          EXPECT_EQ(found->pattern.check(value), "") << key << " in " << path;
+          values.set(key, value);
+          ++n_set;
+        }
+      }
+    }
+    EXPECT_EQ(model, "navier_stokes") << path;
+    EXPECT_GT(n_set, 5u) << path;
+    NavierStokesSolver solver;
+    solver.parse_parameters(values);
+    if (std::string(name) == "navier_stokes_paper.prm")
+    {
+      EXPECT_EQ(n_train, 26624u);
+      EXPECT_EQ(solver.settings.output_nx, 128u);
+      EXPECT_EQ(solver.settings.n_saved_frames, 56u);
+      EXPECT_DOUBLE_EQ(solver.settings.first_saved_time, 18.0);
+      EXPECT_DOUBLE_EQ(solver.settings.saved_time_step, 1.5);
+    }
+  }
 }
 
 TEST(NavierStokes, RegisteredAndRejectsBadParameters)
