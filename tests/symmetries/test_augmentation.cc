@@ -239,8 +239,8 @@ TEST(SymmetriesAugmentation, Float32AndDeviceAgreeWithDouble)
 
 TEST(SymmetriesAugmentation, LargeBatchesInChunksMatchSingleSamples)
 {
-  // 40 samples of 200 x 256 values go through in chunks; each sample's view must be the same
-  // as when it is alone.
+  // 40 samples of 200 x 256 values go through in chunks of one sample; each sample's view must be
+  // the same as when it is alone.
   for (const char *mode : { "coordinate channels", "resampled" })
   {
     Augmentation augmentation(section({ { "Mode", mode }, { "Time window", "150" } }),
@@ -261,6 +261,8 @@ TEST(SymmetriesAugmentation, ViewGalleryOfAnLpsdaFile)
 {
   // The gallery of the LPSDA reference KdV file (the picture in doc/symmetries.md).
   const std::string file = std::string(SSLPDE_SHARED_DIR) + "/reference-data/KdV_train_2.h5";
+  if (!std::ifstream(file))
+    GTEST_SKIP() << "LPSDA reference file " << file << " not present";
   if (!sslpde::plot::gnuplot_available())
     GTEST_SKIP() << "gnuplot not installed";
   const auto trajectory = sslpde::io::TrajectoryFileReader(file).read("train", 0);
