@@ -172,18 +172,26 @@ bool load_checkpoint(const std::string &path, torch::nn::Module &model,
     }
 
   torch::Tensor t;
+  // InputArchive::read set_()s into a defined tensor; read every entry into a fresh one.
+  t = torch::Tensor();
   archive.read("epoch", t);
   state.epoch = t.item<std::int64_t>();
+  t = torch::Tensor();
   archive.read("step", t);
   state.step = t.item<std::int64_t>();
+  t = torch::Tensor();
   archive.read("loss_history", t);
   state.loss_history = tensor_doubles(t);
+  t = torch::Tensor();
   archive.read("secondary_history", t);
   state.secondary_history = tensor_doubles(t);
+  t = torch::Tensor();
   archive.read("rng_seed", t);
   state.rng_seed = static_cast<std::uint64_t>(t.item<std::int64_t>());
+  t = torch::Tensor();
   archive.read("rng_counter", t);
   state.rng_counter = static_cast<std::uint64_t>(t.item<std::int64_t>());
+  t = torch::Tensor();
   archive.read("torch_rng_state", t);
   {
     at::Generator generator = at::detail::getDefaultCPUGenerator();

@@ -34,10 +34,10 @@ bool is_normalisation(const torch::nn::Module &m)
 ParameterGroups split_for_weight_decay(torch::nn::Module &module)
 {
   ParameterGroups groups;
-  for (const auto &item : module.named_modules())
+  auto add_direct_parameters = [&](const torch::nn::Module &m)
   {
-    const bool norm = is_normalisation(*item.value());
-    for (const auto &p : item.value()->named_parameters(false))
+    const bool norm = is_normalisation(m);
+    for (const auto &p : m.named_parameters(false))
     {
       if (!p.value().requires_grad())
         continue;
@@ -46,7 +46,11 @@ ParameterGroups split_for_weight_decay(torch::nn::Module &module)
       else
         groups.decay.push_back(p.value());
     }
-  }
+  };
+  // include_self = false: the top module need not be held by a shared_ptr.
+  add_direct_parameters(module);
+  for (const auto &item : module.named_modules("", false))
+    add_direct_parameters(*item.value());
   return groups;
 }
 

@@ -179,7 +179,7 @@ public:
   {
     std::ostringstream s;
     s << "def forward(self, x: Tensor) -> Tensor:\n";
-    s << "    x = x.to(torch.float32)\n";
+    s << "    x = x.float()\n";
     if (fold)
       s << "    x = x.reshape([x.size(0), x.size(1) * x.size(2), x.size(3), x.size(4)])\n";
     s << "    x = (x - self.input_mean.view([1, -1, 1, 1])) / self.input_std.view([1, -1, 1, "
