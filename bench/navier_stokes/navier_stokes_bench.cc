@@ -107,5 +107,7 @@ int main(int argc, char **argv)
                 << f.divergence_l2 / f.velocity_gradient_l2 << " discrete "
                 << f.discrete_divergence_l2 / f.velocity_gradient_l2 << " energy "
                 << f.kinetic_energy << "\n";
+    if (!png_file.empty())
+      write_png(trajectory, png_file);
   }
 }
