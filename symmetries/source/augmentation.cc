@@ -136,11 +136,9 @@ Augmentation::Augmentation(const ParameterValues &section,
       {
         const unsigned int dim = group->spatial_dimension();
         const std::size_t F = group->field_names().size();
-        FrameMaps maps;
-        maps.n_samples = 1, maps.n_frames = 2, maps.n_variables = 1 + dim + F;
         std::vector<double> eps(group->n_generators(), 0.0);
         eps[g] = 0.1 * group->generators()[g].max_strength;
-        maps = compose_frame_maps(*group, { { g, 1.0 } }, eps, { 0.3, 0.7 }, 1, 2);
+        const FrameMaps maps = compose_frame_maps(*group, { { g, 1.0 } }, eps, { 0.3, 0.7 }, 1, 2);
         SampleBatch probe;
         std::vector<std::int64_t> shape = { 1, static_cast<std::int64_t>(F), 2, 4 };
         if (dim == 2)
@@ -363,6 +361,25 @@ torch::Tensor Augmentation::view_for(const SampleBatch &batch, const ViewDraw &d
 }
 
 torch::Tensor Augmentation::view_chunk(const SampleBatch &batch, const ViewDraw &d) const
+{
+  try
+  {
+    return transform_chunk(batch, d);
+  }
+  catch (const std::invalid_argument &e)
+  {
+    // Say which fields the group acts on and which the data have.
+    std::string group_fields, data_fields;
+    for (const auto &names : group->field_names())
+      group_fields += (group_fields.empty() ? "" : ", ") + names.front();
+    for (const auto &name : batch.field_names)
+      data_fields += (data_fields.empty() ? "" : ", ") + name;
+    throw std::invalid_argument(std::string(e.what()) + " (the symmetry group acts on "
+                                + group_fields + "; the data have " + data_fields + ")");
+  }
+}
+
+torch::Tensor Augmentation::transform_chunk(const SampleBatch &batch, const ViewDraw &d) const
 {
   const auto dim = batch.spatial_dimension();
   const std::int64_t nt = batch.u.size(2), nx = batch.u.size(3),

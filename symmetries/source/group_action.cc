@@ -63,7 +63,8 @@ std::vector<double> restrict_maps(const FrameMaps &maps, const std::vector<std::
             throw std::invalid_argument(
                 "A symmetry in use needs a field the data do not have (variable "
                 + std::to_string(c)
-                + " of the group): switch that generator off or provide the field");
+                + " in the group's (1, x[, y], fields...)): switch that generator off or provide "
+                  "the field");
       }
     }
   return out;

@@ -286,3 +286,36 @@ TEST(SymmetriesAugmentation, ViewGalleryOfAnLpsdaFile)
                                   section(), png),
                std::invalid_argument);
 }
+
+TEST(SymmetriesAugmentation, MakeBatchCopiesTrajectories)
+{
+  // Two 2D trajectories [nt][nx][ny] per field become [B, F, nt, nx, ny] with coordinates.
+  std::vector<Trajectory> trajectories(2);
+  for (std::size_t b = 0; b < 2; ++b)
+  {
+    auto &tr = trajectories[b];
+    tr.pde = "navier_stokes";
+    tr.spatial_dimension = 2;
+    tr.allocate(3, 4, 5, { "u", "vx", "vy", "p" });
+    for (std::size_t f = 0; f < 4; ++f)
+      for (std::size_t i = 0; i < tr.fields[f].size(); ++i)
+        tr.fields[f][i] = 1000.0 * b + 100.0 * f + i;
+    tr.t = { 1, 2, 3 };
+    tr.x = { 0, 1, 2, 3 };
+    tr.y = { 0, 1, 2, 3, 4 };
+    tr.length_x = 4 + b;
+    tr.length_y = 5;
+  }
+  const auto batch
+      = make_batch({ &trajectories[0], &trajectories[1] }, torch::kFloat32, torch::kCPU);
+  ASSERT_EQ(batch.u.sizes(), (std::vector<std::int64_t>{ 2, 4, 3, 4, 5 }));
+  EXPECT_EQ(batch.u.scalar_type(), torch::kFloat32);
+  // Field 2 of trajectory 1 at (it, ix, iy) = (1, 2, 3): index (1 * 4 + 2) * 5 + 3 = 33.
+  EXPECT_FLOAT_EQ(batch.u[1][2][1][2][3].item<float>(), 1000 + 200 + 33);
+  EXPECT_FLOAT_EQ(batch.length_x[1].item<float>(), 5);
+  EXPECT_FLOAT_EQ(batch.y[0][4].item<float>(), 4);
+  EXPECT_EQ(batch.field_names, trajectories[0].field_names);
+  trajectories[1].nt = 2;
+  EXPECT_THROW(make_batch({ &trajectories[0], &trajectories[1] }, torch::kFloat64, torch::kCPU),
+               std::exception);
+}

@@ -82,6 +82,7 @@ public:
 
 private:
   torch::Tensor view_chunk(const SampleBatch &batch, const ViewDraw &draw) const;
+  torch::Tensor transform_chunk(const SampleBatch &batch, const ViewDraw &draw) const;
 
   std::unique_ptr<SymmetryGroup> group;
   Mode view_mode = Mode::coordinate_channels;
