@@ -214,27 +214,53 @@ TEST(SymmetriesAugmentation, GroupParametersAndRegistry)
   EXPECT_THROW(kdv->generator_index("Rotation"), std::invalid_argument);
 }
 
-TEST(SymmetriesAugmentation, Float32AndDeviceAgreeWithDouble)
+namespace
 {
-  Augmentation augmentation(section({ { "Time window", "10" } }), make_group("burgers"));
+SampleBatch to_dtype(const SampleBatch &batch, torch::Dtype dtype)
+{
+  SampleBatch s = batch;
+  for (auto *t : { &s.u, &s.t, &s.x, &s.length_x })
+    *t = t->to(dtype);
+  return s;
+}
+} // namespace
+
+TEST(SymmetriesAugmentation, Float32AgreesWithDouble)
+{
   const auto batch = batch_1d(4);
-  const auto reference = augmentation.view(batch, { 5, 6, 7, 8 });
-  SampleBatch single = batch;
-  single.u = batch.u.to(torch::kFloat32);
-  single.t = batch.t.to(torch::kFloat32);
-  single.x = batch.x.to(torch::kFloat32);
-  single.length_x = batch.length_x.to(torch::kFloat32);
-  const auto v = augmentation.view(single, { 5, 6, 7, 8 });
-  EXPECT_EQ(v.scalar_type(), torch::kFloat32);
-  EXPECT_TRUE(torch::allclose(v.to(torch::kFloat64), reference, 1e-5, 1e-4));
+  const auto single = to_dtype(batch, torch::kFloat32);
+  for (const char *mode : { "coordinate channels", "resampled" })
+  {
+    Augmentation augmentation(section({ { "Mode", mode }, { "Time window", "10" } }),
+                              make_group("kdv"));
+    const auto reference = augmentation.view(batch, { 5, 6, 7, 8 });
+    const auto v = augmentation.view(single, { 5, 6, 7, 8 });
+    EXPECT_EQ(v.scalar_type(), torch::kFloat32) << mode;
+    EXPECT_TRUE(torch::allclose(v.to(torch::kFloat64), reference, 1e-5, 1e-4)) << mode;
+  }
+}
+
+TEST(SymmetriesAugmentation, DeviceAgreesWithCpu)
+{
   if (!torch::cuda::is_available())
     GTEST_SKIP() << "no CUDA device: the device comparison was not run";
+  const auto batch = batch_1d(4);
   SampleBatch cuda = batch;
   for (auto *t : { &cuda.u, &cuda.t, &cuda.x, &cuda.length_x })
     *t = t->to(torch::kCUDA);
-  const auto on_device = augmentation.view(cuda, { 5, 6, 7, 8 });
-  EXPECT_TRUE(on_device.is_cuda());
-  EXPECT_TRUE(torch::allclose(on_device.cpu(), reference, 1e-12, 1e-12));
+  for (const char *mode : { "coordinate channels", "resampled" })
+  {
+    Augmentation augmentation(section({ { "Mode", mode }, { "Time window", "10" } }),
+                              make_group("burgers"));
+    if (std::string(mode) == "resampled")
+      augmentation
+          = Augmentation(section({ { "Mode", mode }, { "Time window", "10" } }), make_group("kdv"));
+    const auto on_device = augmentation.view(cuda, { 5, 6, 7, 8 });
+    EXPECT_TRUE(on_device.is_cuda());
+    EXPECT_TRUE(
+        torch::allclose(on_device.cpu(), augmentation.view(batch, { 5, 6, 7, 8 }), 1e-10, 1e-10))
+        << mode;
+  }
 }
 
 TEST(SymmetriesAugmentation, LargeBatchesInChunksMatchSingleSamples)
