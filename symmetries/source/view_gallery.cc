@@ -4,6 +4,7 @@
 #include <sslpde/symmetries/augmentation.h>
 #include <sslpde/symmetries/view_gallery.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -106,7 +107,10 @@ write_view_gallery(const Trajectory &trajectory, const std::string &group_name,
   std::vector<std::string> descriptions;
   const std::string field = trajectory.field_names.front();
   const auto plain = augmentation.plain_view(batch)[0];
-  const std::string plain_title = trajectory.pde + " " + field + " (original)";
+  // Underscores would be subscripts in gnuplot's enhanced text.
+  std::string pde = trajectory.pde;
+  std::replace(pde.begin(), pde.end(), '_', '-');
+  const std::string plain_title = pde + " " + field + " (original)";
   panels.push_back(one_d ? draw_1d(plain, plain_title) : draw_2d(plain, 3, plain_title));
   descriptions.push_back(plain_title);
 
@@ -114,18 +118,31 @@ write_view_gallery(const Trajectory &trajectory, const std::string &group_name,
   for (std::size_t k = 0; k < count; ++k)
   {
     const auto d = augmentation.draw(batch, { seed + k });
-    std::ostringstream title, description;
-    title << std::setprecision(2);
+    // Panel text: "ST=12 GB=0.21 ..."; gnuplot titles hold one line, so what does not fit in
+    // about 48 characters goes to the x label.
+    std::vector<std::string> items;
+    std::ostringstream description;
     description << "view " << k + 1 << " (seed " << seed + k << "):";
     for (std::size_t g = 0; g < generators.size(); ++g)
       if (d.eps[g] != 0.0)
       {
-        title << (title.tellp() > 0 ? " " : "") << initials(generators[g].name) << "=" << d.eps[g];
+        std::ostringstream item;
+        item << std::setprecision(2) << initials(generators[g].name) << "=" << d.eps[g];
+        items.push_back(item.str());
         description << " " << generators[g].name << " eps = " << d.eps[g] << ";";
       }
     description << " time window from frame " << d.t_start[0];
+    std::string title, rest;
+    for (const auto &item : items)
+    {
+      std::string &line = title.size() + item.size() < 48 && rest.empty() ? title : rest;
+      line += (line.empty() ? "" : " ") + item;
+    }
     const auto view = augmentation.view_for(batch, d)[0];
-    panels.push_back(one_d ? draw_1d(view, title.str()) : draw_2d(view, 3, title.str()));
+    auto image = one_d ? draw_1d(view, title) : draw_2d(view, 3, title);
+    if (!rest.empty())
+      image.x_label = rest + "   (" + image.x_label + ")";
+    panels.push_back(image);
     descriptions.push_back(description.str());
   }
   plot::write_images_png(png_file, panels, panels.size() > 5 ? 3 : 0);

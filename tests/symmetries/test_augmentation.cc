@@ -305,6 +305,27 @@ TEST(SymmetriesAugmentation, ViewGalleryOfAnLpsdaFile)
   char magic[4] = {};
   in.read(magic, 4);
   EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  // A 2D (Navier-Stokes-like) trajectory: the first frame of the smoke per view.
+  Trajectory flow;
+  flow.pde = "navier_stokes";
+  flow.spatial_dimension = 2;
+  flow.allocate(4, 16, 12, { "u", "vx", "vy", "p" });
+  for (std::size_t f = 0; f < 4; ++f)
+    for (std::size_t i = 0; i < flow.fields[f].size(); ++i)
+      flow.fields[f][i] = std::sin(0.1 * i + f);
+  flow.t = { 18, 19.5, 21, 22.5 };
+  for (std::size_t i = 0; i < 16; ++i)
+    flow.x.push_back(2.0 * i + 1);
+  for (std::size_t i = 0; i < 12; ++i)
+    flow.y.push_back(2.0 * i + 1);
+  flow.length_x = 32, flow.length_y = 24;
+  const std::string png2 = std::string(SSLPDE_BINARY_DIR) + "/views_navier_stokes.png";
+  const auto ns_lines = write_view_gallery(
+      flow, "navier_stokes",
+      ParameterValues::defaults(PluginFamily<SymmetryGroup>::declarations("navier_stokes")),
+      section({ { "Time window", "2" } }), png2, 2, 3);
+  EXPECT_EQ(ns_lines.size(), 3u);
+  EXPECT_TRUE(std::ifstream(png2).good());
   // 1D groups refuse 2D data and vice versa.
   EXPECT_THROW(write_view_gallery(trajectory, "navier_stokes",
                                   ParameterValues::defaults(
