@@ -104,7 +104,8 @@ at::Tensor history_view(const at::Tensor &history, const at::Tensor &dx, const a
                                     y.reshape({ b, 1, 1, ny }).expand({ b, tw, nx, ny }) };
   for (std::int64_t f = 0; f < history.size(2); ++f)
     channels.push_back(history.select(2, f));
-  return at::stack(channels, 1);
+  // Frame-major, as the symmetries module lays out 2D views: channel n * C + c.
+  return at::stack(channels, 2).reshape({ b, tw * (3 + history.size(2)), nx, ny });
 }
 
 HistoryEmbedder make_encoder_embedder(std::shared_ptr<FrozenEncoder> encoder)
@@ -119,6 +120,23 @@ HistoryEmbedder make_encoder_embedder(std::shared_ptr<FrozenEncoder> encoder)
                                   + " input channels, the time-stepper's history view has "
                                   + std::to_string(view.size(1)));
     return encoder->embed(view).to(at::kCPU, history.scalar_type());
+  };
+}
+
+HistoryEmbedder make_encoder_embedder(std::shared_ptr<Encoder> encoder)
+{
+  return [encoder](const at::Tensor &history, const at::Tensor &dx, const at::Tensor &dt,
+                   const at::Tensor &t_start)
+  {
+    at::NoGradGuard no_grad;
+    encoder->eval();
+    const at::Tensor view = history_view(history, dx, dt, t_start);
+    const auto &shape = encoder->sample_shape();
+    if (!shape.empty() && shape[0] != view.size(1))
+      throw std::invalid_argument("The SSL encoder expects " + std::to_string(shape[0])
+                                  + " input channels, the time-stepper's history view has "
+                                  + std::to_string(view.size(1)));
+    return encoder->forward(view).to(at::kCPU, history.scalar_type());
   };
 }
 } // namespace sslpde::learning

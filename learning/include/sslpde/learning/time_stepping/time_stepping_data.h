@@ -13,6 +13,7 @@
 namespace sslpde::learning
 {
 class FrozenEncoder;
+class Encoder;
 
 /// N trajectories of equal shape, float32, on the CPU.
 struct TimeSteppingData
@@ -45,7 +46,8 @@ using HistoryEmbedder = std::function<at::Tensor(const at::Tensor &history, cons
 
 /**
  * The view the SSL encoder sees of a history window, with coordinate channels as in
- * pre-training: 1D [B, 3, tw, nx] with channels (t, x, u); 2D [B, 3 + F, tw, nx, ny] with
+ * pre-training: 1D [B, 3, tw, nx] with channels (t, x, u); 2D [B, tw * (3 + F), nx, ny]
+ * frame-major with per frame
  * (t, x, y, fields...). x starts at 0 (periodic grids), t at t_start.
  */
 at::Tensor history_view(const at::Tensor &history, const at::Tensor &dx, const at::Tensor &dt,
@@ -53,4 +55,8 @@ at::Tensor history_view(const at::Tensor &history, const at::Tensor &dx, const a
 
 /// An embedder running `encoder` (kept alive by the returned function) on history_view().
 HistoryEmbedder make_encoder_embedder(std::shared_ptr<FrozenEncoder> encoder);
+
+/// The same for an encoder in memory (pre-trained in this MPI job): evaluation mode, no
+/// gradients.
+HistoryEmbedder make_encoder_embedder(std::shared_ptr<Encoder> encoder);
 } // namespace sslpde::learning
