@@ -7,6 +7,8 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <iostream>
 #include <string>
@@ -82,6 +84,11 @@ namespace
 
 int main(int argc, char **argv)
 {
+  // Tensors of a training step are allocated and freed at the same sizes every step. glibc serves
+  // large blocks with fresh mmaps, so every step page-faults its buffers in again (measured: up to
+  // 2.5x slower batched augmentation). Keeping large blocks on the heap lets them be reused.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const unsigned int rank = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
   const unsigned int size = dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
