@@ -1351,8 +1351,17 @@ Trajectory NavierStokesSolver::simulate(const std::uint64_t seed, MPI_Comm commu
   trajectory.seed = seed;
   trajectory.generator_configuration = configuration_text;
 
-  Simulation simulation(settings, hooks, communicator, beta, initial_smoke);
-  simulation.run(trajectory, diagnostics, seed);
+  try
+  {
+    Simulation simulation(settings, hooks, communicator, beta, initial_smoke);
+    simulation.run(trajectory, diagnostics, seed);
+  }
+  catch (const dealii::ExceptionBase &error)
+  {
+    // The checks that throw here (non-finite velocity, collapsing time step) use global
+    // reductions, so every rank of the communicator throws together.
+    throw std::runtime_error("Navier-Stokes, seed " + std::to_string(seed) + ": " + error.what());
+  }
   if (!trajectory.all_finite())
     throw std::runtime_error("Navier-Stokes: non-finite values in the trajectory of seed "
                              + std::to_string(seed));

@@ -76,6 +76,13 @@ TEST(NavierStokes, TaylorGreenConvergesAtSecondOrder)
   for (unsigned int level = 0; level < 3; ++level)
   {
     const auto d = taylor_green(4u << level, 0.1 / (1u << level), nu);
+    std::cout << "Taylor-Green " << (4u << level) << "^2 cells, dt " << 0.1 / (1u << level)
+              << ": velocity L2 error " << d.frames.back().velocity_error_l2
+              << ", pressure L2 error " << d.frames.back().pressure_error_l2
+              << ", discrete divergence / |grad v| "
+              << d.frames.back().discrete_divergence_l2 / d.frames.back().velocity_gradient_l2
+              << ", |div v| / |grad v| "
+              << d.frames.back().divergence_l2 / d.frames.back().velocity_gradient_l2 << std::endl;
     velocity_errors.push_back(d.frames.back().velocity_error_l2);
     pressure_errors.push_back(d.frames.back().pressure_error_l2);
     // Discrete divergence (tested against the pressure space) of the end-of-step velocity.
