@@ -37,7 +37,8 @@ int main(int argc, char **argv)
     const std::string seeds = argc > 6 ? argv[6] : "3";
     const std::string stepper = argc > 7 ? argv[7] : "cnn";
     const std::string conditioning = argc > 8 ? argv[8] : "channels";
-    learning::set_threads_per_rank(0, MPI_COMM_WORLD);
+    const std::string windows = argc > 9 ? argv[9] : "4";
+    learning::set_threads_per_rank(argc > 10 ? std::stoi(argv[10]) : 0, MPI_COMM_WORLD);
     if (rank == 0)
       std::filesystem::create_directories(output);
 
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
     input.task.set("Conditioning", conditioning);
     input.task.set("Milestones", std::to_string(std::stoi(epochs) * 2 / 3));
     input.task.set("Verbose", "false");
+    input.task.set("Windows per trajectory", windows);
+    input.task.set("Threads per rank", argc > 10 ? argv[10] : "0");
     input.stepper_name = stepper;
     input.stepper_values = ParameterValues::defaults(
         PluginFamily<learning::TimeStepper>::declarations(stepper), "Time stepper/" + stepper);
