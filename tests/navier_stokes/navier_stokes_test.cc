@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 
 using sslpde::solvers::NavierStokesSolver;
@@ -255,6 +256,18 @@ TEST(NavierStokes, ExampleParameterFilesMatchDeclarations)
       EXPECT_DOUBLE_EQ(solver.settings.saved_time_step, 1.5);
     }
   }
+}
+
+TEST(NavierStokes, NonFiniteSolutionThrowsRuntimeError)
+{
+  NavierStokesSolver solver = small_smoke_solver();
+  solver.settings.n_saved_frames = 1;
+  solver.settings.first_saved_time = 1;
+  NavierStokesSolver::Hooks hooks;
+  hooks.body_force = [](double, double, double) {
+    return std::array<double, 2>{ std::numeric_limits<double>::quiet_NaN(), 0.0 };
+  };
+  EXPECT_THROW(solver.simulate(1, MPI_COMM_SELF, hooks), std::runtime_error);
 }
 
 TEST(NavierStokes, RegisteredAndRejectsBadParameters)
