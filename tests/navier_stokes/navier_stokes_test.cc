@@ -2,6 +2,7 @@
 // vortex (exact Navier-Stokes solution, Dirichlet data from it), divergence of the saved
 // velocity, conservation and positivity of the smoke, reproducibility from the seed.
 #include <sslpde/plugin/plugin_registry.h>
+#include <sslpde/plugin/trajectory_file.h>
 #include <sslpde/solvers/navier_stokes.h>
 
 #include <gtest/gtest.h>
@@ -158,6 +159,19 @@ TEST(NavierStokes, TrajectoryMetadataAndSeedReproducibility)
   EXPECT_GE(beta, 0.2);
   EXPECT_LE(beta, 0.5);
   EXPECT_EQ(a.fields, b.fields);
+
+  // Through the base's HDF5 file (PDEArena layout with buo_y, float32) and back.
+  const std::string file = std::string(SSLPDE_BINARY_DIR) + "/navier_stokes_file_test.h5";
+  sslpde::io::write_trajectory_file(file, { { "train", { a, c } } });
+  const sslpde::TrajectorySplits read = sslpde::io::read_trajectory_file(file);
+  ASSERT_EQ(read.at("train").size(), 2u);
+  const sslpde::Trajectory &back = read.at("train")[0];
+  EXPECT_EQ(back.field_names, a.field_names);
+  EXPECT_NEAR(back.coefficients.at("beta"), beta, 1e-6);
+  for (std::size_t f = 0; f < a.fields.size(); ++f)
+    for (std::size_t i = 0; i < a.fields[f].size(); i += 7)
+      EXPECT_NEAR(back.fields[f][i], a.fields[f][i], 1e-6 * (1 + std::abs(a.fields[f][i])));
+  std::filesystem::remove(file);
   EXPECT_NE(a.coefficients.at("beta"), c.coefficients.at("beta"));
   EXPECT_NE(a.fields[0], c.fields[0]);
 }
