@@ -23,6 +23,15 @@ using namespace sslpde::solvers;
 
 namespace
 {
+/// CPU seconds of this process: on a shared, oversubscribed machine closer to the per-core cost
+/// than wall time.
+double cpu_seconds()
+{
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
 double seconds_since(const std::chrono::steady_clock::time_point start)
 {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
