@@ -393,10 +393,10 @@ EvaluationSummary evaluate(const PipelineSettings &settings, const TrajectorySpl
   const torch::Tensor f_mean = f_labelled.mean(0);
   // Floor the scale: with few labels some features are nearly constant on the labelled set, and
   // dividing by their tiny spread would blow up the test features.
-  const torch::Tensor f_std = f_labelled.size(0) > 1
-                                ? f_labelled.std(0).clamp_min(
-                                    0.1 * f_labelled.std(0).mean().item<double>() + 1e-8)
-                                : torch::ones_like(f_mean);
+  const torch::Tensor f_std
+      = f_labelled.size(0) > 1
+            ? f_labelled.std(0).clamp_min(0.1 * f_labelled.std(0).mean().item<double>() + 1e-8)
+            : torch::ones_like(f_mean);
   f_labelled = ((f_labelled - f_mean) / f_std).to(torch::kFloat);
   f_test = ((f_test - f_mean) / f_std).to(torch::kFloat);
   const double feature_seconds = seconds_since(start_features);

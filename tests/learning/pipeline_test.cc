@@ -19,46 +19,47 @@ using namespace sslpde::learning;
 
 namespace
 {
-  /// A decaying travelling wave whose decay rate is set by nu: a sample the encoder can read nu from.
-  Trajectory synthetic(std::uint64_t seed, double nu)
-  {
-    Trajectory t;
-    t.pde = "burgers";
-    t.allocate(8, 16, 1, {"u"});
-    t.length_x = 2 * M_PI;
-    t.final_time = 1;
-    t.dt = 1.0 / 7;
-    t.dx = t.length_x / 16;
-    for (std::size_t j = 0; j < 8; ++j)
-      t.t.push_back(j * t.dt);
+/// A decaying travelling wave whose decay rate is set by nu: a sample the encoder can read nu from.
+Trajectory synthetic(std::uint64_t seed, double nu)
+{
+  Trajectory t;
+  t.pde = "burgers";
+  t.allocate(8, 16, 1, { "u" });
+  t.length_x = 2 * M_PI;
+  t.final_time = 1;
+  t.dt = 1.0 / 7;
+  t.dx = t.length_x / 16;
+  for (std::size_t j = 0; j < 8; ++j)
+    t.t.push_back(j * t.dt);
+  for (std::size_t i = 0; i < 16; ++i)
+    t.x.push_back(i * t.dx);
+  const double phase = 0.37 * static_cast<double>(seed);
+  for (std::size_t j = 0; j < 8; ++j)
     for (std::size_t i = 0; i < 16; ++i)
-      t.x.push_back(i * t.dx);
-    const double phase = 0.37 * static_cast<double>(seed);
-    for (std::size_t j = 0; j < 8; ++j)
-      for (std::size_t i = 0; i < 16; ++i)
-        t(0, j, i) = std::exp(-30 * nu * t.t[j]) * std::sin(t.x[i] + phase);
-    t.coefficients["nu"] = nu;
-    t.initial_condition["A"] = {0.3, 0.4, 0.1};
-    t.initial_condition["phi"] = {0.0, M_PI / 2, 1.0};
-    t.initial_condition["l"] = {1, 1, 2};
-    t.seed = seed;
-    return t;
-  }
+      t(0, j, i) = std::exp(-30 * nu * t.t[j]) * std::sin(t.x[i] + phase);
+  t.coefficients["nu"] = nu;
+  t.initial_condition["A"] = { 0.3, 0.4, 0.1 };
+  t.initial_condition["phi"] = { 0.0, M_PI / 2, 1.0 };
+  t.initial_condition["l"] = { 1, 1, 2 };
+  t.seed = seed;
+  return t;
+}
 } // namespace
 
 TEST(LearningRegression, TargetsAndMetrics)
 {
   const Trajectory t = synthetic(1, 0.05);
-  const torch::Tensor y = regression_targets({&t}, {"nu", "L", "a1", "a2"});
+  const torch::Tensor y = regression_targets({ &t }, { "nu", "L", "a1", "a2" });
   EXPECT_DOUBLE_EQ(y[0][0].item<double>(), 0.05);
   EXPECT_DOUBLE_EQ(y[0][1].item<double>(), 2 * M_PI);
   EXPECT_NEAR(y[0][2].item<double>(), 0.5, 1e-12); // |0.3 + 0.4 i|
   EXPECT_NEAR(y[0][3].item<double>(), 0.1, 1e-12);
-  EXPECT_THROW(regression_targets({&t}, {"beta"}), std::invalid_argument);
+  EXPECT_THROW(regression_targets({ &t }, { "beta" }), std::invalid_argument);
 
-  const torch::Tensor truth = torch::tensor({1.0, 2.0, 4.0, 2.0}, torch::kDouble).reshape({2, 2});
-  const torch::Tensor prediction =
-    torch::tensor({1.1, 2.0, 4.0, 1.0}, torch::kDouble).reshape({2, 2});
+  const torch::Tensor truth
+      = torch::tensor({ 1.0, 2.0, 4.0, 2.0 }, torch::kDouble).reshape({ 2, 2 });
+  const torch::Tensor prediction
+      = torch::tensor({ 1.1, 2.0, 4.0, 1.0 }, torch::kDouble).reshape({ 2, 2 });
   // relative error: mean(0.1, 0, 0, 0.5) * 100 = 15 %
   EXPECT_NEAR(regression_metric("relative error", prediction, truth), 15.0, 1e-10);
   // nmse: mean(0.01 / 5, 1 / 20) = 0.026
@@ -95,18 +96,18 @@ TEST(LearningPipeline, PretrainThenEvaluateWritesResults)
   settings.evaluation.set("Supervised epochs", "2");
   settings.evaluation.set("Supervised batch size", "6");
   settings.evaluation.set("Number of seeds", "2");
-  settings.symmetries =
-    ParameterValues::defaults(symmetries::declare_augmentation_parameters(), "Symmetries");
+  settings.symmetries
+      = ParameterValues::defaults(symmetries::declare_augmentation_parameters(), "Symmetries");
   settings.symmetries.set("Time window", "6");
   settings.encoder_name = "resnet1d";
-  settings.encoder =
-    ParameterValues::defaults(PluginFamily<Encoder>::declarations("resnet1d"), "Encoder/resnet1d");
+  settings.encoder = ParameterValues::defaults(PluginFamily<Encoder>::declarations("resnet1d"),
+                                               "Encoder/resnet1d");
   settings.encoder.set("Width", "4");
   settings.encoder.set("Blocks per stage", "1, 1");
   settings.encoder.set("Stem", "compact");
   settings.group_name = "burgers";
   settings.group = ParameterValues::defaults(
-    PluginFamily<symmetries::SymmetryGroup>::declarations("burgers"), "Symmetry group/burgers");
+      PluginFamily<symmetries::SymmetryGroup>::declarations("burgers"), "Symmetry group/burgers");
 
   const PretrainingSummary pretraining = pretrain(settings, data, MPI_COMM_WORLD);
   ASSERT_EQ(pretraining.loss_history.size(), 2u);
