@@ -170,6 +170,12 @@ PeriodicSolver1D::Implementation::Implementation(const PeriodicSolver1DSettings 
                                 + std::to_string(s.n_cells));
   if (!(s.length > 0))
     throw std::invalid_argument("PeriodicSolver1D: domain length must be positive");
+  PetscBool petsc_ready = PETSC_FALSE;
+  PetscInitialized(&petsc_ready);
+  if (!petsc_ready)
+    throw std::runtime_error("PeriodicSolver1D: PETSc is not initialised (create a "
+                             "dealii::Utilities::MPI::MPI_InitFinalize first, as the sslpde "
+                             "driver does)");
   n_fields = s.equation == Equation1D::burgers ? 1 : 2;
   k = s.degree;
   n_cells = s.n_cells;
