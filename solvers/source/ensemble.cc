@@ -284,6 +284,11 @@ EnsembleResult generate_ensemble(const ParameterValues &generation, const std::s
         requests.emplace_back();
         MPI_Isend(send_buffers.back().data(), static_cast<int>(send_buffers.back().size()),
                   MPI_CHAR, 0, trajectory_tag, communicator, &requests.back());
+        // Drive MPI progress once per trajectory, so that large (rendezvous) messages reach
+        // rank 0 while this rank keeps solving, even without an asynchronous progress thread.
+        int all_sent = 0;
+        MPI_Testall(static_cast<int>(requests.size()), requests.data(), &all_sent,
+                    MPI_STATUSES_IGNORE);
       }
     }
     if (rank == 0)
