@@ -58,12 +58,6 @@ int size()
   return s;
 }
 
-std::string temporary(const std::string &name)
-{
-  return (std::filesystem::temp_directory_path()
-          / ("sslpde_ensemble_" + std::to_string(::getpid()) + "_" + name))
-      .string();
-}
 } // namespace
 
 TEST(Ensemble, SameFileForOneAndTwoRanks)
@@ -97,7 +91,9 @@ TEST(Ensemble, SameFileForOneAndTwoRanks)
   MPI_Allreduce(&total, &all, 1, MPI_UNSIGNED_LONG, MPI_SUM, MPI_COMM_WORLD);
   EXPECT_EQ(all, 10u);
   if (size() > 1)
+  {
     EXPECT_LT(held, 10u);
+  }
 
   if (rank() == 0)
   {
