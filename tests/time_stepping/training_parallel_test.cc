@@ -91,6 +91,7 @@ TEST(TimeStepperTrainingParallel, RanksAgreeAndResumeIsExact)
     // Interrupted run: 2 epochs with a checkpoint, then a fresh network resumed to 4.
     options.checkpoint_file = checkpoint;
     options.epochs = 2;
+    at::manual_seed(rank); // the same starting weights as the uninterrupted run
     auto first = tiny_network(conditioning);
     train_time_stepper(*first, shard, options, embedder);
     options.epochs = 4;
