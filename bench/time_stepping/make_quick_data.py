@@ -4,6 +4,7 @@ sslpde's own generator (`sslpde generate`) is not at hand. Same equations, initi
 sampling as SCIENCE.md section 1; ETDRK4 pseudo-spectral (Kassam & Trefethen 2005) with 2/3
 dealiasing on a fine grid, then subsampled in space. Usage:
     make_quick_data.py burgers|kdv OUT.h5 N_TRAIN N_TEST NX [SEED]
+    make_quick_data.py check     (the solver against exact solutions)
 """
 import sys
 
@@ -85,7 +86,35 @@ def generate(pde, b, nx, rng, fine=256):
     return u, t, x, lengths, final, nu
 
 
+def check():
+    """Burgers against Cole-Hopf (exact to round-off), KdV against the one-soliton solution."""
+    n, nu, a = 256, 0.05, 0.5
+    x = np.arange(n) / n * 2 * np.pi
+
+    def cole_hopf(t):
+        decay = a * np.exp(-nu * t)
+        return -2 * nu * (-decay * np.sin(x)) / (1 + decay * np.cos(x))
+
+    times = np.linspace(0, 5, 11)[None, :]
+    u = solve(cole_hopf(0)[None], np.array([2 * np.pi]), lambda k: -nu * k ** 2, times, 40, n)
+    burgers = max(np.abs(u[0, i] - cole_hopf(times[0, i])).max() for i in range(11))
+    length, c = 128.0, 0.5
+    x = np.arange(n) / n * length
+
+    def soliton(t):
+        return 3 * c / np.cosh(np.sqrt(c) / 2 * ((x - c * t - 40 + length / 2) % length - length / 2)) ** 2
+
+    times = np.linspace(0, 40, 11)[None, :]
+    u = solve(soliton(0)[None], np.array([length]), lambda k: 1j * k ** 3, times, 20, n)
+    kdv = max(np.abs(u[0, i] - soliton(times[0, i])).max() for i in range(11))
+    print(f"max error: Burgers (Cole-Hopf) {burgers:.2e}, KdV (soliton, t <= 40) {kdv:.2e}")
+    if burgers > 1e-10 or kdv > 1e-3:
+        raise SystemExit("solver check failed")
+
+
 def main():
+    if sys.argv[1] == "check":
+        return check()
     pde, path, n_train, n_test, nx = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     seed = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     rng = np.random.default_rng(seed)
