@@ -9,7 +9,6 @@
 #include <mpi.h>
 
 #include <memory>
-#include <memory>
 #include <string>
 #include <vector>
 
