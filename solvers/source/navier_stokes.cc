@@ -475,9 +475,15 @@ double Simulation::choose_time_step(const double remaining)
                      });
     const double speed = std::sqrt(Utilities::MPI::max(local_max, communicator));
     AssertThrow(std::isfinite(speed), ExcMessage("Navier-Stokes: the velocity became non-finite"));
-    // Node spacing of Q2 is half the cell size.
+    // Node spacing of Q2 is half the cell size. The CFL step is rounded down to a quarter
+    // octave, so that round-off differences between partitions (a different max |v| in the last
+    // digits) do not change the sequence of time steps, which would change the data at the
+    // level of the time discretisation error instead of the solver tolerance.
     if (speed > 0)
-      dt_target = std::min(dt_target, settings.cfl_number * 0.5 * h_min / speed);
+    {
+      const double cfl_step = settings.cfl_number * 0.5 * h_min / speed;
+      dt_target = std::min(dt_target, std::exp2(std::floor(4 * std::log2(cfl_step)) / 4));
+    }
   }
   AssertThrow(dt_target > 1e-8 * settings.saved_time_step,
               ExcMessage("Navier-Stokes: the CFL time step fell below 1e-8 of the saved "
