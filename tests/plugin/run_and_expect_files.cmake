@@ -1,0 +1,16 @@
+# Runs COMMAND after emptying OUT, fails unless it succeeds and leaves every file of EXPECTED
+# (paths relative to OUT) non-empty.
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status)
+if(status)
+  message(FATAL_ERROR "command failed with ${status}: ${COMMAND}")
+endif()
+foreach(file ${EXPECTED})
+  if(NOT EXISTS ${OUT}/${file})
+    message(FATAL_ERROR "missing output ${OUT}/${file}")
+  endif()
+  file(SIZE ${OUT}/${file} size)
+  if(size EQUAL 0)
+    message(FATAL_ERROR "empty output ${OUT}/${file}")
+  endif()
+endforeach()
