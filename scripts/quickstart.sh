@@ -2,7 +2,8 @@
 # Installs what is missing, builds sslpde, and runs the main pipeline on a small default
 # configuration: it looks at the LPSDA reference files, then runs the Burgers pipeline
 # (generate -> self-supervised pre-training -> coefficient regression against a supervised
-# baseline) on 2 CPU cores and prints the comparison table. Results land in output/quickstart/.
+# baseline) on 2 CPU cores and prints the comparison table. Results (JSON, Markdown table, PNG
+# plots, the TorchScript encoder and the data file) land in output/burgers_quickstart/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SSLPDE_BUILD_DIR:-$root/build}

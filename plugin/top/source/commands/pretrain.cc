@@ -3,6 +3,7 @@
 #include <sslpde/learning/pipeline.h>
 #include <sslpde/plugin/command.h>
 #include <sslpde/plugin/parameter_file.h>
+#include <sslpde/plugin/pipeline_settings.h>
 #include <sslpde/plugin/trajectory_file.h>
 
 #include <mpi.h>
@@ -12,25 +13,12 @@
 
 namespace
 {
-sslpde::learning::PipelineSettings pipeline_settings(const sslpde::ParameterFile &file)
-{
-  sslpde::learning::PipelineSettings settings;
-  settings.pretraining = file.section("Pretraining");
-  settings.evaluation = file.section("Evaluation");
-  settings.symmetries = file.section("Symmetries");
-  settings.encoder_name = file.selected_plugin("Encoder");
-  settings.encoder = file.selected_plugin_values("Encoder");
-  settings.group_name = file.selected_plugin("Symmetry group");
-  settings.group = file.selected_plugin_values("Symmetry group");
-  return settings;
-}
-
 int pretrain(const std::vector<std::string> &arguments)
 {
   if (arguments.size() != 1)
     throw std::invalid_argument("usage: sslpde pretrain FILE.prm");
   const auto file = sslpde::ParameterFile::read(arguments[0]);
-  const auto settings = pipeline_settings(*file);
+  const auto settings = sslpde::read_pipeline_settings(*file);
   // Every rank reads the whole file: each batch is sharded over the ranks.
   const sslpde::TrajectorySplits data
       = sslpde::io::read_trajectory_file(settings.pretraining.get("Data file"));

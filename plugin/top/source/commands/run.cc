@@ -5,6 +5,7 @@
 #include <sslpde/learning/time_stepping/time_stepping_task.h>
 #include <sslpde/plugin/command.h>
 #include <sslpde/plugin/parameter_file.h>
+#include <sslpde/plugin/pipeline_settings.h>
 #include <sslpde/plugin/plugin_registry.h>
 #include <sslpde/solvers/ensemble.h>
 
@@ -27,26 +28,13 @@ sslpde::ParameterDeclarations declare_pipeline_parameters()
              "or both, e.g. 'regression, time stepping'." } };
 }
 
-sslpde::learning::PipelineSettings pipeline_settings(const sslpde::ParameterFile &file)
-{
-  sslpde::learning::PipelineSettings settings;
-  settings.pretraining = file.section("Pretraining");
-  settings.evaluation = file.section("Evaluation");
-  settings.symmetries = file.section("Symmetries");
-  settings.encoder_name = file.selected_plugin("Encoder");
-  settings.encoder = file.selected_plugin_values("Encoder");
-  settings.group_name = file.selected_plugin("Symmetry group");
-  settings.group = file.selected_plugin_values("Symmetry group");
-  return settings;
-}
-
 int run(const std::vector<std::string> &arguments)
 {
   if (arguments.size() != 1)
     throw std::invalid_argument("usage: sslpde run FILE.prm");
   const auto start = std::chrono::steady_clock::now();
   const auto file = sslpde::ParameterFile::read(arguments[0]);
-  const auto settings = pipeline_settings(*file);
+  const auto settings = sslpde::read_pipeline_settings(*file);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 
