@@ -3,6 +3,7 @@
 // sample). Run under mpiexec -np N for the data-parallel figure; prints samples/s next to the
 // PyTorch reference. Usage: bench_vicreg_throughput [threads per rank] [steps] [reference
 // samples/s]
+#include <sslpde/plugin/allocator_tuning.h>
 #include <sslpde/learning/distributed.h>
 #include <sslpde/learning/optimizer.h>
 #include <sslpde/learning/pretraining.h>
@@ -17,6 +18,8 @@ using namespace sslpde::learning;
 int main(int argc, char **argv)
 {
   MPI_Init(&argc, &argv);
+  // The allocator setting of the sslpde driver, so the figures are what users get.
+  sslpde::keep_large_allocations_on_heap();
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -3,6 +3,7 @@
 // ranks. Run it with mpiexec -np 1 and -np 2. BENCHMARKS.md has no reference figure for neural
 // time-steppers, so the table gives ours only.
 //   time_stepping_bench [STEPS]
+#include <sslpde/plugin/allocator_tuning.h>
 #include <sslpde/learning/distributed.h>
 #include <sslpde/learning/time_stepping/time_stepper.h>
 
@@ -35,6 +36,8 @@ double now()
 int main(int argc, char **argv)
 {
   MPI_Init(&argc, &argv);
+  // The allocator setting of the sslpde driver, so the figures are what users get.
+  sslpde::keep_large_allocations_on_heap();
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -1,13 +1,12 @@
 // The sslpde driver: `sslpde COMMAND ARGS` runs a registered subcommand; `--help`, `--validate`
 // and `--output-json` work on .prm files. MPI (and PETSc, through deal.II) is initialised once
 // here; an exception on any rank is printed with its rank and ends every rank.
+#include <sslpde/plugin/allocator_tuning.h>
 #include <sslpde/plugin/command.h>
 #include <sslpde/plugin/parameter_file.h>
 #include <sslpde/plugin/plugin_registry.h>
 
 #include <deal.II/base/mpi.h>
-
-#include <malloc.h>
 
 #include <algorithm>
 #include <iostream>
@@ -84,11 +83,7 @@ namespace
 
 int main(int argc, char **argv)
 {
-  // Tensors of a training step are allocated and freed at the same sizes every step. glibc serves
-  // large blocks with fresh mmaps, so every step page-faults its buffers in again (measured: up to
-  // 2.5x slower batched augmentation). Keeping large blocks on the heap lets them be reused.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  sslpde::keep_large_allocations_on_heap();
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const unsigned int rank = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
   const unsigned int size = dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
