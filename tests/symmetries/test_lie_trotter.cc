@@ -79,7 +79,9 @@ TEST(SymmetriesLieTrotter, ScheduleCoversEveryGeneratorOnce)
       {
         total[schedule[i].generator] += schedule[i].fraction;
         if (i > 0)
+        {
           EXPECT_NE(schedule[i].generator, schedule[i - 1].generator) << "unmerged neighbours";
+        }
       }
       for (double t : total)
         EXPECT_NEAR(t, 1.0, 1e-13) << "order " << order << ", steps " << steps;
