@@ -183,6 +183,10 @@ private:
   void step(double time, double dt, double omega);
   void assemble_and_solve_momentum(double time, double dt, double omega);
   void solve_pressure(double dt, double omega);
+  /// Calls use(local, dofs) on every locally owned cell with local_i = (div v, q_i) over the cell,
+  /// v = ghost_velocity, q_i the pressure shape functions (QGauss(3): exact for Q2/Q1).
+  template <typename Use>
+  void for_each_cell_divergence_moments(Use &&use);
   void update_velocity_and_pressure(double dt, double omega);
   void assemble_and_solve_smoke(double dt, double omega);
   void apply_positivity_limiter();
@@ -716,6 +720,39 @@ void Simulation::assemble_and_solve_momentum(const double time, const double dt,
   }
 }
 
+template <typename Use>
+void Simulation::for_each_cell_divergence_moments(Use &&use)
+{
+  const QGauss<2> quadrature(3);
+  FEValues<2> fe_values(fe_v, quadrature, update_gradients);
+  FEValues<2> fe_values_p(fe_p, quadrature, update_values | update_JxW_values);
+  const unsigned int n = fe_p.n_dofs_per_cell();
+  const unsigned int nq = quadrature.size();
+  Vector<double> local(n);
+  std::vector<types::global_dof_index> dofs(n);
+  std::array<std::vector<Tensor<1, 2>>, 2> grad_u{ std::vector<Tensor<1, 2>>(nq),
+                                                   std::vector<Tensor<1, 2>>(nq) };
+  for (const auto &cell : dof_v.active_cell_iterators())
+    if (cell->is_locally_owned())
+    {
+      fe_values.reinit(cell);
+      const typename DoFHandler<2>::active_cell_iterator cell_p(&triangulation, cell->level(),
+                                                                cell->index(), &dof_p);
+      fe_values_p.reinit(cell_p);
+      for (unsigned int d = 0; d < 2; ++d)
+        fe_values.get_function_gradients(ghost_velocity[d], grad_u[d]);
+      local = 0;
+      for (unsigned int q = 0; q < nq; ++q)
+      {
+        const double div = grad_u[0][q][0] + grad_u[1][q][1];
+        for (unsigned int i = 0; i < n; ++i)
+          local(i) += div * fe_values_p.shape_value(i, q) * fe_values_p.JxW(q);
+      }
+      cell_p->get_dof_indices(dofs);
+      use(local, dofs);
+    }
+}
+
 void Simulation::solve_pressure(const double dt, const double omega)
 {
   const double alpha = (1 + 2 * omega) / (1 + omega);
@@ -724,37 +761,14 @@ void Simulation::solve_pressure(const double dt, const double omega)
     ghost_velocity[d] = velocity[d]; // the tentative velocity
   {
     TimerOutput::Scope scope(timer, "assembly");
-    const QGauss<2> quadrature(3);
-    FEValues<2> fe_values(fe_v, quadrature, update_gradients);
-    FEValues<2> fe_values_p(fe_p, quadrature, update_values | update_JxW_values);
-    const unsigned int n = fe_p.n_dofs_per_cell();
-    const unsigned int nq = quadrature.size();
-    Vector<double> local(n), local_div(n);
-    std::vector<types::global_dof_index> dofs(n);
-    std::array<std::vector<Tensor<1, 2>>, 2> grad_u{ std::vector<Tensor<1, 2>>(nq),
-                                                     std::vector<Tensor<1, 2>>(nq) };
-    for (const auto &cell : dof_v.active_cell_iterators())
-      if (cell->is_locally_owned())
-      {
-        fe_values.reinit(cell);
-        const typename DoFHandler<2>::active_cell_iterator cell_p(&triangulation, cell->level(),
-                                                                  cell->index(), &dof_p);
-        fe_values_p.reinit(cell_p);
-        for (unsigned int d = 0; d < 2; ++d)
-          fe_values.get_function_gradients(ghost_velocity[d], grad_u[d]);
-        local_div = 0;
-        for (unsigned int q = 0; q < nq; ++q)
-        {
-          const double div = grad_u[0][q][0] + grad_u[1][q][1];
-          for (unsigned int i = 0; i < n; ++i)
-            local_div(i) += div * fe_values_p.shape_value(i, q) * fe_values_p.JxW(q);
-        }
-        cell_p->get_dof_indices(dofs);
-        divergence_rhs.add(dofs, local_div);
-        local = local_div;
-        local *= -alpha / dt;
-        constraints_phi.distribute_local_to_global(local, dofs, rhs);
-      }
+    Vector<double> scaled(fe_p.n_dofs_per_cell());
+    for_each_cell_divergence_moments(
+        [&](const Vector<double> &local, const std::vector<types::global_dof_index> &dofs) {
+          divergence_rhs.add(dofs, local);
+          scaled = local;
+          scaled *= -alpha / dt;
+          constraints_phi.distribute_local_to_global(scaled, dofs, rhs);
+        });
     rhs.compress(VectorOperation::add);
     divergence_rhs.compress(VectorOperation::add);
   }
@@ -1125,25 +1139,10 @@ NavierStokesSolver::FrameDiagnostics Simulation::compute_diagnostics(const doubl
     // Discrete divergence: b_i = (div v, q_i), P div v = M_p^{-1} b, ||P div v||^2 = b . M_p^{-1}
     // b.
     VectorType rhs(owned_p, communicator), projected(owned_p, communicator);
-    std::vector<types::global_dof_index> dofs(fe_p.n_dofs_per_cell());
-    Vector<double> local(fe_p.n_dofs_per_cell());
-    for (const auto &cell : dof_v.active_cell_iterators())
-      if (cell->is_locally_owned())
-      {
-        fe_values.reinit(cell);
-        const typename DoFHandler<2>::active_cell_iterator cell_p(&triangulation, cell->level(),
-                                                                  cell->index(), &dof_p);
-        fe_values_p.reinit(cell_p);
-        for (unsigned int d = 0; d < 2; ++d)
-          fe_values.get_function_gradients(ghost_velocity[d], grad_u[d]);
-        local = 0;
-        for (unsigned int q = 0; q < nq; ++q)
-          for (unsigned int i = 0; i < local.size(); ++i)
-            local(i) += (grad_u[0][q][0] + grad_u[1][q][1]) * fe_values_p.shape_value(i, q)
-                        * fe_values.JxW(q);
-        cell_p->get_dof_indices(dofs);
-        rhs.add(dofs, local);
-      }
+    for_each_cell_divergence_moments(
+        [&](const Vector<double> &local, const std::vector<types::global_dof_index> &dofs) {
+          rhs.add(dofs, local);
+        });
     rhs.compress(VectorOperation::add);
     solve(pressure_mass_matrix, projected, rhs, pressure_mass_preconditioner, true, "diagnostics");
     result.discrete_divergence_l2 = std::sqrt(std::max(0.0, projected * rhs));

@@ -112,6 +112,8 @@ struct PeriodicSolver1D::Implementation
 
   void residual(double t, const double *u, const double *udot, double *f);
   void assemble_jacobian(const double *u, double shift, double *values);
+  /// Values of the u component of the interleaved state at the Gauss points of cell c.
+  void u_at_quadrature_points(const double *u, unsigned int c, double *u_q) const;
   void create_time_stepper();
 
   static PetscErrorCode ifunction(TS, PetscReal t, Vec U, Vec Udot, Vec F, void *context)
@@ -440,19 +442,13 @@ void PeriodicSolver1D::Implementation::residual(const double t, const double *u,
   }
   // Convection in conservative weak form: -(u^2 / 2, v_x), exact with k + 2 Gauss points.
   const unsigned int dpc = k + 1;
-  double u_local[8], u_q[16];
+  double u_q[16];
   for (unsigned int c = 0; c < n_cells; ++c)
   {
     const unsigned int *dofs = &cell_dofs[c * dpc];
-    for (unsigned int i = 0; i < dpc; ++i)
-      u_local[i] = u[dofs[i] * n_fields];
+    u_at_quadrature_points(u, c, u_q);
     for (unsigned int q = 0; q < nq; ++q)
-    {
-      double value = 0;
-      for (unsigned int i = 0; i < dpc; ++i)
-        value += phi[q * dpc + i] * u_local[i];
-      u_q[q] = 0.5 * value * value;
-    }
+      u_q[q] = 0.5 * u_q[q] * u_q[q];
     for (unsigned int i = 0; i < dpc; ++i)
     {
       double sum = 0;
@@ -466,6 +462,21 @@ void PeriodicSolver1D::Implementation::residual(const double t, const double *u,
   }
 }
 
+void PeriodicSolver1D::Implementation::u_at_quadrature_points(const double *u,
+                                                              const unsigned int c,
+                                                              double *u_q) const
+{
+  const unsigned int dpc = k + 1;
+  const unsigned int *dofs = &cell_dofs[c * dpc];
+  for (unsigned int q = 0; q < nq; ++q)
+  {
+    double value = 0;
+    for (unsigned int i = 0; i < dpc; ++i)
+      value += phi[q * dpc + i] * u[dofs[i] * n_fields];
+    u_q[q] = value;
+  }
+}
+
 void PeriodicSolver1D::Implementation::assemble_jacobian(const double *u, const double shift,
                                                          double *values)
 {
@@ -473,19 +484,10 @@ void PeriodicSolver1D::Implementation::assemble_jacobian(const double *u, const 
   for (std::size_t p = 0; p < cols.size(); ++p)
     values[p] = shift * mass_values[p] + linear_values[p];
   const unsigned int dpc = k + 1;
-  double u_local[8], u_q[16];
+  double u_q[16];
   for (unsigned int c = 0; c < n_cells; ++c)
   {
-    const unsigned int *dofs = &cell_dofs[c * dpc];
-    for (unsigned int i = 0; i < dpc; ++i)
-      u_local[i] = u[dofs[i] * n_fields];
-    for (unsigned int q = 0; q < nq; ++q)
-    {
-      double value = 0;
-      for (unsigned int i = 0; i < dpc; ++i)
-        value += phi[q * dpc + i] * u_local[i];
-      u_q[q] = value;
-    }
+    u_at_quadrature_points(u, c, u_q);
     const unsigned int *positions = &uu_positions[c * dpc * dpc];
     for (unsigned int i = 0; i < dpc; ++i)
       for (unsigned int j = 0; j < dpc; ++j)

@@ -1,4 +1,5 @@
 // HDF5 reading and writing of trajectory files through the HDF5 C library.
+#include <sslpde/plugin/parameters.h>
 #include <sslpde/plugin/trajectory_file.h>
 
 #include <hdf5.h>
@@ -135,17 +136,6 @@ namespace sslpde::io
       std::string out;
       for (std::size_t i = 0; i < items.size(); ++i)
         out += (i ? std::string(1, separator) : "") + items[i];
-      return out;
-    }
-
-    std::vector<std::string> split_text(const std::string &text, char separator)
-    {
-      std::vector<std::string> out;
-      std::string item;
-      std::istringstream in(text);
-      while (std::getline(in, item, separator))
-        if (!item.empty())
-          out.push_back(item);
       return out;
     }
 
@@ -517,7 +507,7 @@ namespace sslpde::io
           layout.field_datasets = {*lpsda};
           std::string stored_names;
           layout.field_names = read_string_attribute(g, "field_names", stored_names) ?
-                                 split_text(stored_names, ',') :
+                                 split_list(stored_names) :
                                  std::vector<std::string>{"u"};
           if (layout.field_names.size() != 1)
             fail(filename, "group '/" + split + "': 1D layout stores exactly one field");
@@ -527,7 +517,7 @@ namespace sslpde::io
           layout.dimension = 2;
           std::string stored_names;
           if (read_string_attribute(g, "field_names", stored_names))
-            layout.field_names = split_text(stored_names, ',');
+            layout.field_names = split_list(stored_names);
           else
             for (const char *candidate : {"u", "vx", "vy", "p"})
               if (has(candidate))
