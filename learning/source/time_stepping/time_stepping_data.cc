@@ -108,17 +108,25 @@ at::Tensor history_view(const at::Tensor &history, const at::Tensor &dx, const a
   return at::stack(channels, 2).reshape({ b, tw * (3 + history.size(2)), nx, ny });
 }
 
+namespace
+{
+/// The encoder's input channels must match the history view the time-stepper builds.
+void check_encoder_channels(const std::vector<std::int64_t> &shape, const at::Tensor &view)
+{
+  if (!shape.empty() && shape[0] != view.size(1))
+    throw std::invalid_argument("The SSL encoder expects " + std::to_string(shape[0])
+                                + " input channels, the time-stepper's history view has "
+                                + std::to_string(view.size(1)));
+}
+} // namespace
+
 HistoryEmbedder make_encoder_embedder(std::shared_ptr<FrozenEncoder> encoder)
 {
   return [encoder](const at::Tensor &history, const at::Tensor &dx, const at::Tensor &dt,
                    const at::Tensor &t_start)
   {
     const at::Tensor view = history_view(history, dx, dt, t_start);
-    const auto &shape = encoder->sample_shape();
-    if (!shape.empty() && shape[0] != view.size(1))
-      throw std::invalid_argument("The SSL encoder expects " + std::to_string(shape[0])
-                                  + " input channels, the time-stepper's history view has "
-                                  + std::to_string(view.size(1)));
+    check_encoder_channels(encoder->sample_shape(), view);
     return encoder->embed(view).to(at::kCPU, history.scalar_type());
   };
 }
@@ -131,11 +139,7 @@ HistoryEmbedder make_encoder_embedder(std::shared_ptr<Encoder> encoder)
     at::NoGradGuard no_grad;
     encoder->eval();
     const at::Tensor view = history_view(history, dx, dt, t_start);
-    const auto &shape = encoder->sample_shape();
-    if (!shape.empty() && shape[0] != view.size(1))
-      throw std::invalid_argument("The SSL encoder expects " + std::to_string(shape[0])
-                                  + " input channels, the time-stepper's history view has "
-                                  + std::to_string(view.size(1)));
+    check_encoder_channels(encoder->sample_shape(), view);
     return encoder->forward(view).to(at::kCPU, history.scalar_type());
   };
 }
